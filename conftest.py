@@ -1,0 +1,63 @@
+"""Factories shared by every test. They write through the services, as the app does."""
+
+import itertools
+
+import pytest
+from django.db import connection
+
+from forum import services
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username=None, **fields):
+        username = username or f"user{next(_numbers)}"
+        fields.setdefault("email", f"{username}@example.com")
+        return django_user_model.objects.create_user(username=username, password="pw-for-tests-1", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article():
+    def make(title=None, **fields):
+        number = next(_numbers)
+        title = title or f"Article {number}"
+        fields.setdefault("slug", f"article-{number}")
+        fields.setdefault("body", "Some text.")
+        return services.article_upsert(data=services.ArticleData(title=title, **fields))
+
+    return make
+
+
+@pytest.fixture
+def make_reply(make_user):
+    default_author = []
+
+    def make(*, article, parent=None, author=None, body="A reply."):
+        if author is None:
+            if not default_author:
+                default_author.append(make_user())
+            author = default_author[0]
+        return services.reply_create(article=article, parent=parent, author=author, body=body)
+
+    return make
+
+
+@pytest.fixture
+def seeded(db):
+    """The committed seed fixture, loaded as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_seeds", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

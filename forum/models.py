@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class ArticleQuerySet(models.QuerySet):
+    def newest_first(self):
+        # The seeds give no date for the op-ed: undated articles go last rather than get a made-up date.
+        return self.order_by(F("published_on").desc(nulls_last=True), "-id")
+
+    def with_reply_counts(self):
+        return self.annotate(
+            reply_count=Count("replies", filter=Q(replies__status=Reply.Status.PUBLISHED))
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    source = models.CharField(max_length=200, blank=True, help_text="The publication it first appeared in.")
+    byline = models.CharField(max_length=200, blank=True)
+    section = models.CharField(max_length=100, blank=True)
+    standfirst = models.TextField(blank=True)
+    photo_caption = models.TextField(blank=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False)
+    published_on = models.DateField(null=True, blank=True)
+    updated_on = models.DateField(null=True, blank=True)
+    locked = models.BooleanField(default=False, help_text="No new replies while locked.")
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:article", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ReplyQuerySet(models.QuerySet):
+    def in_thread_order(self):
+        # Each top-level reply is its own tree, numbered in posting order, so (tree_id, lft) is the
+        # whole discussion in reading order.
+        return self.order_by("tree_id", "lft")
+
+    def published(self):
+        return self.filter(status=Reply.Status.PUBLISHED)
+
+
+class Reply(MPTTModel):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="replies")
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
+    body = models.TextField(help_text="Markdown, as the author wrote it.")
+    body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered once when written.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    # Null for imported replies: the seed gives no times, and we do not invent them.
+    created = models.DateTimeField(null=True, blank=True)
+    edited = models.DateTimeField(null=True, blank=True)
+
+    objects = TreeManager.from_queryset(ReplyQuerySet)()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        indexes = [
+            # django-mptt 0.20 does not index (tree_id, lft) on its own (its issue #682); every
+            # insert renumbers by it and every page reads by it.
+            models.Index(fields=["tree_id", "lft"], name="reply_tree_lft"),
+            models.Index(fields=["article", "tree_id", "lft"], name="reply_article_thread"),
+        ]
+        constraints = [
+            # The advisory lock in services keeps two new top-level replies from taking the same
+            # tree_id; this makes any writer that bypasses it (a raw save, loaddata) fail loudly.
+            models.UniqueConstraint(fields=["tree_id"], condition=Q(parent=None), name="reply_one_root_per_tree"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#r{self.pk}"
+
+    @property
+    def descendant_total(self) -> int:
+        return (self.rght - self.lft - 1) // 2
