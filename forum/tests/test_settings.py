@@ -1,0 +1,24 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def load_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.base", **env},
+        cwd=settings.BASE_DIR, capture_output=True, text=True,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = load_settings({"DEBUG": "false"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key():
+    assert load_settings({"DEBUG": "false", "SECRET_KEY": "x" * 50}).returncode == 0
