@@ -10,12 +10,32 @@ from forum import services
 _numbers = itertools.count(1)
 
 
+PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; one test's attempts must not limit the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(django_user_model):
-    def make(username=None, **fields):
+    """A signed-up account; with verified=True (the default) its email address is confirmed."""
+
+    def make(username=None, *, verified=True, **fields):
+        from allauth.account.models import EmailAddress
+
         username = username or f"user{next(_numbers)}"
         fields.setdefault("email", f"{username}@example.com")
-        return django_user_model.objects.create_user(username=username, password="pw-for-tests-1", **fields)
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
+        if user.email:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+        return user
 
     return make
 
@@ -36,7 +56,8 @@ def make_article():
 def make_reply(make_user):
     default_author = []
 
-    def make(*, article, parent=None, author=None, body="A reply."):
+    def make(*, article, parent=None, author=None, body=None):
+        body = body or f"Reply number {next(_numbers)}."
         if author is None:
             if not default_author:
                 default_author.append(make_user())

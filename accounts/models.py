@@ -1,8 +1,20 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.utils import timezone
 
 from .names import canonical_name
+
+
+class UserQuerySet(models.QuerySet):
+    def named_like(self, name: str):
+        """Accounts whose username or display name reads like `name`."""
+        canonical = canonical_name(name)
+        return self.filter(models.Q(name_canonical=canonical) | models.Q(display_canonical=canonical))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -12,8 +24,18 @@ class User(AbstractUser):
     # Null for accounts made from the seed thread's commenters: the seed says nothing of when
     # they joined, and a made-up date would show on their profile as fact.
     date_joined = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    email_on_reply = models.BooleanField(
+        default=True, help_text="Send me an email when someone replies to me."
+    )
+    # A ban stops posting, not reading. banned_at set and banned_until empty means for good.
+    banned_at = models.DateTimeField(null=True, blank=True)
+    banned_until = models.DateTimeField(null=True, blank=True)
+    ban_reason = models.TextField(blank=True)
     # Filled from the username on every save; the unique constraint is what stops look-alikes.
     name_canonical = models.CharField(max_length=150, unique=True, editable=False)
+    display_canonical = models.CharField(max_length=150, null=True, unique=True, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -25,8 +47,19 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    def posting_ban(self, now=None) -> str | None:
+        """Why this account may not post right now, or None."""
+        if self.banned_at is None:
+            return None
+        now = now or timezone.now()
+        if self.banned_until is not None and self.banned_until <= now:
+            return None
+        until = "for good" if self.banned_until is None else f"until {self.banned_until:%d %b %Y %H:%M} UTC"
+        return f"Your account is suspended {until}: {self.ban_reason or 'no reason given'}."
+
     def save(self, *args, **kwargs):
         # Here and not in a service: createsuperuser, the admin and allauth each create users
         # through their own code, and every one of them ends in save().
         self.name_canonical = canonical_name(self.username)
+        self.display_canonical = canonical_name(self.display_name) or None if self.display_name else None
         super().save(*args, **kwargs)

@@ -23,3 +23,18 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
         username=imported_username(name),
         defaults={"display_name": name.strip(), "password": UNUSABLE_PASSWORD_PREFIX, "date_joined": None},
     )
+
+
+class NameTaken(Exception):
+    pass
+
+
+def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -> User:
+    """Raises NameTaken when the display name reads like someone else's name."""
+    display_name = display_name.strip()
+    if display_name and User.objects.named_like(display_name).exclude(pk=user.pk).exists():
+        raise NameTaken("That name is taken, or looks too much like a name that is. Please pick another.")
+    user.display_name = display_name
+    user.email_on_reply = email_on_reply
+    user.save(update_fields=["display_name", "display_canonical", "email_on_reply"])
+    return user

@@ -74,7 +74,16 @@ class Reply(MPTTModel):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
     body = models.TextField(help_text="Markdown, as the author wrote it.")
     body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered once when written.")
+    class RemovedBy(models.TextChoices):
+        NOBODY = "", "Not removed"
+        AUTHOR = "author", "Its author"
+        MODERATOR = "moderator", "A moderator"
+
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    removed_by = models.CharField(max_length=10, choices=RemovedBy.choices, blank=True, default="")
+    # The reply form carries a one-off token: a second submit of the same form finds the reply
+    # the first one made instead of posting it twice.
+    form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # Null for imported replies: the seed gives no times, and we do not invent them.
     created = models.DateTimeField(null=True, blank=True)
     edited = models.DateTimeField(null=True, blank=True)
@@ -89,7 +98,11 @@ class Reply(MPTTModel):
             models.Index(fields=["tree_id", "lft"], name="reply_tree_lft"),
             models.Index(fields=["article", "tree_id", "lft"], name="reply_article_thread"),
         ]
+        permissions = [("moderate_reply", "Can moderate replies")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["author", "form_token"], condition=Q(form_token__isnull=False), name="reply_form_token_once"
+            ),
             # The advisory lock in services keeps two new top-level replies from taking the same
             # tree_id; this makes any writer that bypasses it (a raw save, loaddata) fail loudly.
             models.UniqueConstraint(fields=["tree_id"], condition=Q(parent=None), name="reply_one_root_per_tree"),
@@ -104,3 +117,29 @@ class Reply(MPTTModel):
     @property
     def descendant_total(self) -> int:
         return (self.rght - self.lft - 1) // 2
+
+
+class ReplyRevision(models.Model):
+    """A reply's text as it was before an edit. Moderators read the history; nothing deletes it."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField()
+    written = models.DateTimeField(null=True, help_text="When this version was posted or last edited.")
+    replaced = models.DateTimeField(help_text="When the edit replaced it.")
+
+    class Meta:
+        ordering = ["-replaced", "-id"]
+
+
+class Notification(models.Model):
+    """Someone replied to you."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

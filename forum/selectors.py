@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.db.models import F
+from django.utils import timezone
 
-from .models import Article, Reply
+from .models import Article, Notification, Reply
 from .rendering import stored_html
 
 
@@ -21,10 +24,38 @@ def article_get(*, slug: str) -> Article:
     return article
 
 
-PLACEHOLDERS = {
-    Reply.Status.HELD: "[awaiting moderation]",
-    Reply.Status.REMOVED: "[removed]",
-}
+def placeholder_for(reply: Reply) -> str:
+    """What the public sees instead of a reply's text, or "" when they see the text."""
+    if reply.status == Reply.Status.HELD:
+        return "[awaiting moderation]"
+    if reply.status == Reply.Status.REMOVED:
+        return "[removed by author]" if reply.removed_by == Reply.RemovedBy.AUTHOR else "[removed by moderator]"
+    return ""
+
+
+def is_moderator(user) -> bool:
+    return user.is_authenticated and user.has_perm("forum.moderate_reply")
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the viewer may do to one reply; the template only shows what is set here."""
+
+    reply: bool = False
+    edit: bool = False
+    remove: bool = False
+
+
+def actions_for(reply: Reply, *, viewer, article: Article, now) -> Actions:
+    published = reply.status == Reply.Status.PUBLISHED
+    own = viewer.is_authenticated and reply.author_id == viewer.pk
+    edit_open = reply.created is not None and (now - reply.created).total_seconds() <= settings.FORUM_EDIT_WINDOW_SECONDS
+    return Actions(
+        # Anonymous readers get the link too: it leads to sign-in and back, keeping their text.
+        reply=published and not article.locked,
+        edit=own and reply.status != Reply.Status.REMOVED and edit_open,
+        remove=own and reply.status != Reply.Status.REMOVED,
+    )
 
 
 @dataclass
@@ -41,6 +72,7 @@ class ThreadItem:
     descendant_total: int
     body_html: str
     placeholder: str
+    actions: Actions
 
 
 @dataclass
@@ -59,6 +91,7 @@ def thread_for(*, article: Article, viewer) -> Thread:
     replies = list(
         Reply.objects.filter(article=article).select_related("author").in_thread_order()
     )
+    now = timezone.now()
     items = []
     open_branches = 0
     for reply in replies:
@@ -67,12 +100,8 @@ def thread_for(*, article: Article, viewer) -> Thread:
         has_children = reply.rght - reply.lft > 1
         if has_children:
             open_branches += 1
-        placeholder = ""
-        body_html = ""
-        if reply.status == Reply.Status.PUBLISHED:
-            body_html = stored_html(reply.body_html)
-        else:
-            placeholder = PLACEHOLDERS[reply.status]
+        placeholder = placeholder_for(reply)
+        body_html = "" if placeholder else stored_html(reply.body_html)
         items.append(
             ThreadItem(
                 reply=reply,
@@ -81,9 +110,58 @@ def thread_for(*, article: Article, viewer) -> Thread:
                 descendant_total=reply.descendant_total,
                 body_html=body_html,
                 placeholder=placeholder,
+                actions=actions_for(reply, viewer=viewer, article=article, now=now),
             )
         )
     return Thread(items=items, trailing_closes=range(open_branches), total=len(replies))
+
+
+def reply_get(*, pk: int) -> Reply:
+    return get_object_or_404(Reply.objects.select_related("author", "article", "parent__author"), pk=pk)
+
+
+def reply_in_context(reply: Reply) -> ThreadItem:
+    """One reply drawn on its own (the reply page shows the reply being answered)."""
+    placeholder = placeholder_for(reply)
+    return ThreadItem(
+        reply=reply, closes=range(0), has_children=False, descendant_total=0,
+        body_html="" if placeholder else stored_html(reply.body_html), placeholder=placeholder,
+        actions=Actions(),
+    )
+
+
+def quote_of(reply: Reply) -> str:
+    """The reply's text as a Markdown quote, to start an answer with."""
+    if reply.status != Reply.Status.PUBLISHED:
+        return ""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in reply.body.splitlines())
+    return f"{reply.author.public_name} wrote:\n{quoted}\n\n"
+
+
+def revisions_of(reply: Reply):
+    return reply.revisions.all()
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user) -> list[Notification]:
+    """The user's notifications, newest first, each with the excerpt the list may show."""
+    notifications = list(
+        Notification.objects.filter(recipient=user).select_related("reply__author", "reply__article")[:200]
+    )
+    for note in notifications:
+        note.excerpt = placeholder_for(note.reply) or note.reply.body
+    return notifications
+
+
+def replies_by(user, *, viewer):
+    """A profile's replies, newest first. Others see the published ones; the author sees all of theirs."""
+    replies = Reply.objects.filter(author=user).select_related("article")
+    if not (viewer.is_authenticated and viewer.pk == user.pk):
+        replies = replies.published()
+    return replies.order_by(F("created").desc(nulls_last=True), "-id")
 
 
 def tree_violations() -> list[str]:

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+import re
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Article, Reply
+from . import moderation, signals
+from .models import Article, Notification, Reply, ReplyRevision
 from .rendering import render_markdown
 
 # Any constant works, as long as nothing else in the database uses it for an advisory lock.
@@ -79,36 +85,208 @@ def _lock_branch_of(parent: Reply) -> Reply:
             return fresh
 
 
+class PostingError(Exception):
+    """A write the user asked for and may not have. The message is shown to them as it is."""
+
+    def __init__(self, message: str, *, status: int = 400, retry_after: int | None = None):
+        super().__init__(message)
+        self.message, self.status, self.retry_after = message, status, retry_after
+
+
+# C0 and C1 control characters, except tab, newline and carriage return. PostgreSQL refuses NUL
+# in text outright; the others are invisible in a page and only good for mischief.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_body(body: str) -> str:
+    """The body as it will be stored, or a PostingError saying what is wrong with it."""
+    if _CONTROL.search(body):
+        raise PostingError(
+            "Your text contains a control character (such as a NUL byte) that cannot be posted. "
+            "Remove it and try again."
+        )
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise PostingError("Write something before posting: the reply is empty.")
+    limit = settings.FORUM_REPLY_MAX_LENGTH
+    if len(body) > limit:
+        raise PostingError(f"Your reply is {len(body):,} characters long; the limit is {limit:,}.")
+    return body
+
+
+def _check_author_may_post(author: User) -> None:
+    if not author.is_active:
+        raise PostingError("This account is inactive and cannot post.", status=403)
+    ban = author.posting_ban()
+    if ban:
+        raise PostingError(ban, status=403)
+    if settings.FORUM_REQUIRE_VERIFIED_EMAIL and not EmailAddress.objects.filter(user=author, verified=True).exists():
+        raise PostingError(
+            "Please verify your email address before you post: follow the link we emailed you, "
+            "or ask for a new one from your email settings.",
+            status=403,
+        )
+
+
+def _check_parent(parent: Reply, article: Article) -> None:
+    if parent.article_id != article.pk:
+        raise PostingError("That reply belongs to another article.")
+    if parent.status == Reply.Status.HELD:
+        raise PostingError("That reply is awaiting moderation and cannot be answered yet.")
+    if parent.status == Reply.Status.REMOVED:
+        raise PostingError("That reply was removed and cannot be answered.")
+
+
 def reply_create(
     *,
     article: Article,
     author: User,
     body: str,
     parent: Reply | None = None,
-    created=None,
-    now_if_unset: bool = True,
+    form_token: str | None = None,
+    request=None,
+    imported: bool = False,
 ) -> Reply:
     """Post a reply to `article`, at the top level or under `parent`.
 
-    `created` is the posting time; the importer passes None with `now_if_unset=False`
-    because the seeds give no times.
+    Raises PostingError when the author may not post this. `form_token` makes a form's second
+    submit return the reply its first one made. `imported` is for the seed importer: its replies
+    have no time (the seeds give none) and its accounts cannot sign in, so the checks on a
+    signed-in author do not apply; the moderation hooks still run.
     """
-    if created is None and now_if_unset:
-        created = timezone.now()
-    with transaction.atomic():
-        if parent is None:
-            _lock_new_tree()
-        else:
-            parent = _lock_branch_of(parent)
-            if parent.article_id != article.pk:
-                raise ValidationError("That reply belongs to another article.")
-        reply = Reply(
-            article=article,
-            parent=parent,
-            author=author,
-            body=body,
-            body_html=render_markdown(body),
-            created=created,
-        )
-        reply.save()
+    if form_token:
+        existing = Reply.objects.filter(author=author, form_token=form_token).first()
+        if existing:
+            return existing
+    if not imported:
+        _check_author_may_post(author)
+    body = clean_body(body) if not imported else body
+    decision = moderation.moderate(author=author, article=article, parent=parent, body=body, request=request)
+    if decision.verdict == moderation.Verdict.REJECT:
+        raise PostingError(decision.reason, status=429 if decision.retry_after else 400, retry_after=decision.retry_after)
+    now = None if imported else timezone.now()
+    try:
+        with transaction.atomic():
+            if Article.objects.filter(pk=article.pk, locked=True).exists():
+                raise PostingError("This discussion is locked: no new replies can be posted.", status=403)
+            if parent is None:
+                _lock_new_tree()
+            else:
+                parent = _lock_branch_of(parent)
+                _check_parent(parent, article)
+            reply = Reply(
+                article=article,
+                parent=parent,
+                author=author,
+                body=body,
+                body_html=render_markdown(body),
+                created=now,
+                form_token=form_token or None,
+                status=Reply.Status.HELD if decision.verdict == moderation.Verdict.HOLD else Reply.Status.PUBLISHED,
+            )
+            reply.save()
+            if reply.status == Reply.Status.PUBLISHED:
+                _notify_parent_author(reply)
+            transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply))
+    except IntegrityError:
+        # Two submits of one form raced past the lookup above; the constraint let one through.
+        if form_token:
+            existing = Reply.objects.filter(author=author, form_token=form_token).first()
+            if existing:
+                return existing
+        raise
     return reply
+
+
+def _notify_parent_author(reply: Reply) -> None:
+    parent = reply.parent
+    if parent is None or parent.author_id == reply.author_id:
+        return
+    Notification.objects.create(recipient=parent.author, reply=reply, created=reply.created or timezone.now())
+    recipient = parent.author
+    if recipient.email_on_reply and recipient.email:
+        # After commit: a mail server that is slow or down must not hold the tree lock, and a
+        # rolled-back reply must not have been announced.
+        transaction.on_commit(lambda: _send_reply_email(reply, recipient))
+
+
+def _send_reply_email(reply: Reply, recipient: User) -> None:
+    link = f"{settings.FORUM_BASE_URL}{reply.get_absolute_url()}"
+    send_mail(
+        subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
+        message=(
+            f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
+            f"Read it in its thread: {link}\n\n"
+            f"You can turn these emails off in your settings: {settings.FORUM_BASE_URL}{reverse('accounts:settings')}\n"
+        ),
+        from_email=None,
+        recipient_list=[recipient.email],
+        fail_silently=True,  # the reply is posted either way; a lost email is logged by the backend
+    )
+
+
+def _edit_window_closed(reply: Reply, now) -> bool:
+    return reply.created is None or (now - reply.created).total_seconds() > settings.FORUM_EDIT_WINDOW_SECONDS
+
+
+def check_editable(*, reply: Reply, editor: User) -> None:
+    """Raise PostingError unless `editor` may edit `reply` now."""
+    if reply.author_id != editor.pk:
+        raise PostingError("You can only edit your own replies.", status=403)
+    if reply.status == Reply.Status.REMOVED:
+        raise PostingError("This reply was removed and can no longer be edited.")
+    if _edit_window_closed(reply, timezone.now()):
+        minutes = settings.FORUM_EDIT_WINDOW_SECONDS // 60
+        raise PostingError(
+            f"Editing closes {minutes} minutes after posting; this reply can no longer be edited.", status=403
+        )
+
+
+def reply_edit(*, reply: Reply, editor: User, body: str, request=None) -> Reply:
+    """Replace the text of the editor's own reply, keeping the old text as a revision."""
+    check_editable(reply=reply, editor=editor)
+    _check_author_may_post(editor)
+    now = timezone.now()
+    body = clean_body(body)
+    decision = moderation.moderate(
+        author=editor, article=reply.article, parent=reply.parent, body=body, reply=reply, request=request
+    )
+    if decision.verdict == moderation.Verdict.REJECT:
+        raise PostingError(decision.reason, status=429 if decision.retry_after else 400, retry_after=decision.retry_after)
+    with transaction.atomic():
+        current = Reply.objects.select_for_update().get(pk=reply.pk)
+        if current.body == body:
+            return current
+        ReplyRevision.objects.create(
+            reply=current, body=current.body, body_html=current.body_html,
+            written=current.edited or current.created, replaced=now,
+        )
+        current.body, current.body_html, current.edited = body, render_markdown(body), now
+        if decision.verdict == moderation.Verdict.HOLD:
+            current.status = Reply.Status.HELD
+        current.save(update_fields=["body", "body_html", "edited", "status"])
+    return current
+
+
+def reply_remove_own(*, reply: Reply, user: User) -> Reply:
+    """The author takes their reply down. It stays as a placeholder; the replies under it stay."""
+    if reply.author_id != user.pk:
+        raise PostingError("You can only remove your own replies.", status=403)
+    with transaction.atomic():
+        current = Reply.objects.select_for_update().get(pk=reply.pk)
+        if current.status == Reply.Status.REMOVED:
+            raise PostingError("This reply has already been removed.")
+        current.status, current.removed_by = Reply.Status.REMOVED, Reply.RemovedBy.AUTHOR
+        current.save(update_fields=["status", "removed_by"])
+    return current
+
+
+def notification_open(*, notification: Notification, user: User) -> Notification:
+    """Mark a notification read when its recipient opens it."""
+    if notification.recipient_id != user.pk:
+        raise PostingError("That notification is not yours.", status=403)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+

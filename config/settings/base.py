@@ -134,13 +134,36 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 
-# django-allauth
+# A real cache: allauth's rate limits keep their counters here. Local memory is per process, so
+# several app servers must share Redis (REDIS_URL) for the limits to hold across them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-allauth. Its rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults: on.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Sign-in does not wait for the email link; posting does (FORUM_REQUIRE_VERIFIED_EMAIL).
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
 
 # Forum
 FORUM_SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Syria Withdrawal Forum")
 FORUM_REPLY_MAX_LENGTH = 10_000
+# Where the forum is reached from outside, for links in emails.
+FORUM_BASE_URL = os.environ.get("FORUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Editing is open this long after posting.
+FORUM_EDIT_WINDOW_SECONDS = int(os.environ.get("FORUM_EDIT_WINDOW_SECONDS", str(30 * 60)))
+# A verified email address is needed before posting (the allauth verification link).
+FORUM_REQUIRE_VERIFIED_EMAIL = env_bool("FORUM_REQUIRE_VERIFIED_EMAIL", True)
+# Run in order on every new reply and every edit; see forum/moderation.py and docs/moderation.md.
+FORUM_MODERATION_HOOKS = [
+    "forum.moderation.flood_limit",
+    "forum.moderation.duplicate_text",
+]
+FORUM_FLOOD_SECONDS = 10  # one new reply per this many seconds per account
+FORUM_DUPLICATE_WINDOW_SECONDS = 10 * 60

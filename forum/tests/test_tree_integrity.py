@@ -275,7 +275,7 @@ def test_concurrent_writers_on_one_article_lose_no_reply_and_leave_every_tree_so
     article = make_article()
     authors = [make_user() for _ in range(WRITERS)]
     seeds = [
-        services.reply_create(article=article, author=authors[0], body="Seed") for _ in range(SEED_ROOTS)
+        services.reply_create(article=article, author=authors[0], body=f"Seed {n}") for n in range(SEED_ROOTS)
     ]
 
     known_ids = [reply.pk for reply in seeds]

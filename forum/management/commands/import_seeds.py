@@ -90,8 +90,7 @@ class Command(BaseCommand):
                     author=authors[comment.author],
                     body=comment.body,
                     parent=parent,
-                    created=None,
-                    now_if_unset=False,
+                    imported=True,
                 )
                 create(comment.children, reply)
 

@@ -1,0 +1,75 @@
+// Progressive enhancement for the thread. Without this file every link and form still works:
+// "Reply" and "Quote" lead to the reply page, and "Preview" posts the form back.
+(function () {
+  "use strict";
+
+  // Open the reply box in place: fetch the reply page (the same form, token and quote the
+  // no-JavaScript page would show) and put its form under the reply being answered.
+  function openReplyBox(link) {
+    var card = link.closest(".reply-card");
+    var existing = card.parentNode.querySelector(":scope > .inline-reply");
+    if (existing && existing.dataset.href === link.href) {
+      existing.querySelector("textarea").focus();
+      return;
+    }
+    if (existing) existing.remove();
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var form = page.querySelector("form.reply-form");
+        if (!form) { window.location.href = link.href; return; }
+        var box = document.createElement("div");
+        box.className = "inline-reply";
+        box.dataset.href = link.href;
+        box.appendChild(document.importNode(form, true));
+        var cancel = box.querySelector(".cancel");
+        if (cancel) cancel.addEventListener("click", function (event) { event.preventDefault(); box.remove(); link.focus(); });
+        card.insertAdjacentElement("afterend", box);
+        var textarea = box.querySelector("textarea");
+        textarea.focus();
+        textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
+  // Preview in place, through the same renderer the reply gets when posted.
+  function preview(button) {
+    var form = button.form;
+    var target = form.querySelector(".js-preview");
+    var data = new FormData();
+    data.append("body", form.querySelector("textarea").value);
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    fetch(document.body.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+      })
+      .then(function (result) {
+        target.hidden = false;
+        target.textContent = "";
+        var label = document.createElement("p");
+        label.className = "preview-label";
+        label.textContent = result.ok ? "Preview" : "Cannot preview";
+        var body = document.createElement("div");
+        body.className = "reply-body";
+        // The server sanitised this HTML (forum/rendering.py); an error is plain text.
+        if (result.ok) body.innerHTML = result.text; else body.textContent = result.text;
+        target.appendChild(label);
+        target.appendChild(body);
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.js-reply");
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      openReplyBox(link);
+      return;
+    }
+    var button = event.target.closest("button[name=preview]");
+    if (button && document.body.dataset.previewUrl && button.form.querySelector(".js-preview")) {
+      event.preventDefault();
+      preview(button);
+    }
+  });
+})();
