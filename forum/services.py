@@ -152,7 +152,8 @@ def reply_create(
     Raises PostingError when the author may not post this. `form_token` makes a form's second
     submit return the reply its first one made. `imported` is for the seed importer: its replies
     have no time (the seeds give none) and its accounts cannot sign in, so the checks on a
-    signed-in author do not apply; the moderation hooks still run.
+    signed-in author do not apply; the moderation hooks still run. Imported replies are the
+    only ones without a `created` time, and import_seeds relies on that to tell them apart.
     """
     if form_token:
         existing = Reply.objects.filter(author=author, form_token=form_token).first()

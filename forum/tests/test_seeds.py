@@ -172,12 +172,18 @@ def test_regenerated_fixture_equals_the_committed_one(tmp_path):
 
 
 @pytest.mark.django_db
-def test_fixture_is_the_same_whatever_else_the_database_holds(tmp_path, make_article, make_reply):
+def test_fixture_is_the_same_whatever_else_the_database_holds(tmp_path, make_article, make_reply, make_user):
     other = make_article()
     for _ in range(3):
         make_reply(article=other)
-    call_command("import_seeds", output=tmp_path / "seed.json", stdout=io.StringIO())
-    assert (tmp_path / "seed.json").read_bytes() == FIXTURE.read_bytes()
+    call_command("import_seeds", output=tmp_path / "first.json", stdout=io.StringIO())
+    # Replies posted since, under seed replies, move the seed replies' lft/rght in the database.
+    oped = Article.objects.get(source="The Duran")
+    for seed_reply in Reply.objects.filter(article=oped).order_by("tree_id", "lft")[:5]:
+        make_reply(article=oped, parent=seed_reply, author=make_user())
+    call_command("import_seeds", output=tmp_path / "second.json", stdout=io.StringIO())
+    assert (tmp_path / "first.json").read_bytes() == FIXTURE.read_bytes()
+    assert (tmp_path / "second.json").read_bytes() == FIXTURE.read_bytes()
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ order, so it comes out byte for byte the same whatever else the database holds.
 """
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -103,18 +104,22 @@ class Command(BaseCommand):
 
 
 def fixture_for(articles) -> str:
-    """Serialise the articles, their replies and the replies' authors, renumbered in seed order."""
-    replies = list(
-        Reply.objects.filter(article__in=articles)
-        .order_by("article__id", "tree_id", "lft")
-        .select_related("author", "article")
-    )
+    """Serialise the articles, their imported replies and those replies' authors.
+
+    Only imported replies go in: they are the ones without a time (services stamp every other
+    reply). Replies posted since shift the seed replies' lft/rght, so primary keys, tree ids and
+    the nested-set numbers are all renumbered from the parent links, in seed order.
+    """
     article_rank = {article.pk: rank for rank, article in enumerate(articles)}
-    replies.sort(key=lambda reply: (article_rank[reply.article_id], reply.tree_id, reply.lft))
+    replies = sorted(
+        Reply.objects.filter(article__in=articles, created__isnull=True).select_related("author"),
+        key=lambda reply: (article_rank[reply.article_id], reply.tree_id, reply.lft),
+    )
     new_pk = {reply.pk: number for number, reply in enumerate(replies, 1)}
     new_tree = {}
     for reply in replies:
         new_tree.setdefault(reply.tree_id, len(new_tree) + 1)
+    tree_numbers = _nested_set_numbers(replies)
 
     authors = []
     for reply in replies:
@@ -129,6 +134,7 @@ def fixture_for(articles) -> str:
     records = dump(authors) + dump(articles)
     for record in dump(replies):
         fields = record["fields"]
+        fields["lft"], fields["rght"], fields["level"] = tree_numbers[record["pk"]]
         record["pk"] = new_pk[record["pk"]]
         fields["parent"] = new_pk.get(fields["parent"])
         fields["tree_id"] = new_tree[fields["tree_id"]]
@@ -136,3 +142,27 @@ def fixture_for(articles) -> str:
     for record in records:
         record["fields"].pop("last_login", None)
     return json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+
+
+def _nested_set_numbers(replies) -> dict[int, tuple[int, int, int]]:
+    """(lft, rght, level) for each reply, from parent links alone; `replies` in reading order."""
+    children = defaultdict(list)
+    roots = []
+    for reply in replies:
+        (children[reply.parent_id] if reply.parent_id else roots).append(reply.pk)
+    numbers = {}
+    for root in roots:
+        counter = 1
+        stack = [(root, 0, False)]
+        while stack:
+            pk, level, closing = stack.pop()
+            if closing:
+                lft = numbers[pk][0]
+                numbers[pk] = (lft, counter, level)
+                counter += 1
+                continue
+            numbers[pk] = (counter, None, level)
+            counter += 1
+            stack.append((pk, level, True))
+            stack.extend((child, level + 1, False) for child in reversed(children[pk]))
+    return numbers
