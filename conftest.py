@@ -41,6 +41,18 @@ def make_user(django_user_model):
 
 
 @pytest.fixture
+def make_moderator(make_user):
+    """A member of the Moderators group, as `manage.py make_moderator` makes one."""
+
+    def make(username=None):
+        from accounts.services import moderator_set
+
+        return moderator_set(user=make_user(username), moderator=True)
+
+    return make
+
+
+@pytest.fixture
 def make_article():
     def make(title=None, **fields):
         number = next(_numbers)

@@ -38,3 +38,18 @@ def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -
     user.email_on_reply = email_on_reply
     user.save(update_fields=["display_name", "display_canonical", "email_on_reply"])
     return user
+
+
+def moderator_set(*, user: User, moderator: bool) -> User:
+    """Put the account in the Moderators group (with admin access, for the admin's actions) or take it out."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Moderators")
+    if moderator:
+        user.groups.add(group)
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    else:
+        user.groups.remove(group)
+    return user

@@ -10,4 +10,5 @@ def site(request):
     if user is not None and user.is_authenticated:
         # Lazy: a page that does not show the header count does not pay its query.
         context["unread_notifications"] = SimpleLazyObject(lambda: selectors.unread_notification_count(user))
+        context["is_moderator"] = selectors.is_moderator(user)
     return context

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -106,3 +108,70 @@ def duplicate_text(*, author, body, reply, **_) -> Decision:
     if same.exists():
         return reject("You already posted exactly this a moment ago.")
     return ALLOW
+
+
+def _normalised(text: str) -> str:
+    # Fold width and case so "ＮＩＧＧＡ" or "NiGgA" match the same pattern as the plain word.
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _watched(patterns: tuple[str, ...]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+
+
+def watched_words(*, body, **_) -> Decision:
+    """Patterns in FORUM_WATCHED_WORDS: "reject" refuses the reply, "hold" sends it to moderators."""
+    text = _normalised(body)
+    for verdict, patterns in (("reject", "reject"), ("hold", "hold")):
+        compiled = _watched(tuple(settings.FORUM_WATCHED_WORDS.get(patterns, ())))
+        match = compiled.search(text) if compiled else None
+        if match:
+            if verdict == "reject":
+                return reject("Your reply contains language this forum does not allow. Please rephrase it.")
+            return hold(f"Contains a watched word ({match.group(0)!r}); a moderator will look at it.")
+    return ALLOW
+
+
+def is_new_account(author) -> bool:
+    """Younger than FORUM_NEW_ACCOUNT_DAYS, or fewer than FORUM_NEW_ACCOUNT_MIN_REPLIES published.
+
+    Imported commenters (no join date) are not new accounts: nobody signed up as them.
+    """
+    from .models import Reply
+
+    if author.date_joined is None:
+        return False
+    young = timezone.now() - author.date_joined < datetime.timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+    if young:
+        return True
+    minimum = settings.FORUM_NEW_ACCOUNT_MIN_REPLIES
+    return minimum > 0 and Reply.objects.filter(author=author).published().count() < minimum
+
+
+_LINK = re.compile(r"https?://|mailto:|www\.", re.IGNORECASE)
+
+
+def link_limit(*, author, body, **_) -> Decision:
+    """New accounts may post at most FORUM_NEW_ACCOUNT_MAX_LINKS links, as on Discourse."""
+    limit = settings.FORUM_NEW_ACCOUNT_MAX_LINKS
+    links = len(_LINK.findall(body))
+    if links <= limit or not is_new_account(author):
+        return ALLOW
+    return reject(
+        f"New accounts can post at most {limit} links in a reply; this one has {links}. "
+        "Remove some, or post again once your account is a few days old."
+    )
+
+
+def first_posts_premoderated(*, author, reply, **_) -> Decision:
+    """Hold an account's first FORUM_PREMODERATE_FIRST_REPLIES replies (0, the default, is off)."""
+    from .models import Reply
+
+    first = settings.FORUM_PREMODERATE_FIRST_REPLIES
+    if not first or reply is not None or author.date_joined is None:
+        return ALLOW
+    if Reply.objects.filter(author=author).published().count() >= first:
+        return ALLOW
+    return hold("A moderator checks a new account's first replies before they appear.")

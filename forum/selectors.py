@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.db.models import F
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from .models import Article, Notification, Reply
+from .models import Article, Flag, ModerationLog, Notification, Reply
 from .rendering import stored_html
 
 
@@ -37,6 +37,24 @@ def is_moderator(user) -> bool:
     return user.is_authenticated and user.has_perm("forum.moderate_reply")
 
 
+def _display(reply: Reply, *, viewer, moderator: bool) -> tuple[str, str, str]:
+    """(placeholder, body_html, note) for one reply as this viewer sees it.
+
+    Everyone sees a held or removed reply as a placeholder, except its author (for a held one:
+    it is theirs, waiting) and moderators, who see the text with a note saying why others don't.
+    """
+    placeholder = placeholder_for(reply)
+    if not placeholder:
+        return "", stored_html(reply.body_html), ""
+    own = viewer.is_authenticated and viewer.pk == reply.author_id
+    if moderator or (own and reply.status == Reply.Status.HELD):
+        note = f"{placeholder[1:-1].capitalize()}: others see a placeholder."
+        if reply.hold_reason and reply.status == Reply.Status.HELD:
+            note += f" {reply.hold_reason}"
+        return "", stored_html(reply.body_html), note
+    return placeholder, "", ""
+
+
 @dataclass(frozen=True)
 class Actions:
     """What the viewer may do to one reply; the template only shows what is set here."""
@@ -44,17 +62,21 @@ class Actions:
     reply: bool = False
     edit: bool = False
     remove: bool = False
+    flag: bool = False
+    moderate: bool = False
 
 
-def actions_for(reply: Reply, *, viewer, article: Article, now) -> Actions:
+def actions_for(reply: Reply, *, viewer, article: Article, now, moderator: bool = False) -> Actions:
     published = reply.status == Reply.Status.PUBLISHED
     own = viewer.is_authenticated and reply.author_id == viewer.pk
     edit_open = reply.created is not None and (now - reply.created).total_seconds() <= settings.FORUM_EDIT_WINDOW_SECONDS
     return Actions(
         # Anonymous readers get the link too: it leads to sign-in and back, keeping their text.
-        reply=published and not article.locked,
+        reply=published and not article.locked and not reply.branch_locked,
         edit=own and reply.status != Reply.Status.REMOVED and edit_open,
         remove=own and reply.status != Reply.Status.REMOVED,
+        flag=viewer.is_authenticated and not own and reply.status != Reply.Status.REMOVED,
+        moderate=moderator,
     )
 
 
@@ -73,6 +95,7 @@ class ThreadItem:
     body_html: str
     placeholder: str
     actions: Actions
+    note: str = ""  # shown to the author or a moderator beside a reply others see as a placeholder
 
 
 @dataclass
@@ -92,6 +115,7 @@ def thread_for(*, article: Article, viewer) -> Thread:
         Reply.objects.filter(article=article).select_related("author").in_thread_order()
     )
     now = timezone.now()
+    moderator = is_moderator(viewer)
     items = []
     open_branches = 0
     for reply in replies:
@@ -100,8 +124,7 @@ def thread_for(*, article: Article, viewer) -> Thread:
         has_children = reply.rght - reply.lft > 1
         if has_children:
             open_branches += 1
-        placeholder = placeholder_for(reply)
-        body_html = "" if placeholder else stored_html(reply.body_html)
+        placeholder, body_html, note = _display(reply, viewer=viewer, moderator=moderator)
         items.append(
             ThreadItem(
                 reply=reply,
@@ -110,7 +133,8 @@ def thread_for(*, article: Article, viewer) -> Thread:
                 descendant_total=reply.descendant_total,
                 body_html=body_html,
                 placeholder=placeholder,
-                actions=actions_for(reply, viewer=viewer, article=article, now=now),
+                actions=actions_for(reply, viewer=viewer, article=article, now=now, moderator=moderator),
+                note=note,
             )
         )
     return Thread(items=items, trailing_closes=range(open_branches), total=len(replies))
@@ -120,13 +144,16 @@ def reply_get(*, pk: int) -> Reply:
     return get_object_or_404(Reply.objects.select_related("author", "article", "parent__author"), pk=pk)
 
 
-def reply_in_context(reply: Reply) -> ThreadItem:
-    """One reply drawn on its own (the reply page shows the reply being answered)."""
-    placeholder = placeholder_for(reply)
+def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
+    """One reply drawn on its own (the reply page, the moderation queue)."""
+    if viewer is None:
+        placeholder, body_html, note = placeholder_for(reply), "", ""
+        body_html = "" if placeholder else stored_html(reply.body_html)
+    else:
+        placeholder, body_html, note = _display(reply, viewer=viewer, moderator=is_moderator(viewer))
     return ThreadItem(
         reply=reply, closes=range(0), has_children=False, descendant_total=0,
-        body_html="" if placeholder else stored_html(reply.body_html), placeholder=placeholder,
-        actions=Actions(),
+        body_html=body_html, placeholder=placeholder, actions=Actions(), note=note,
     )
 
 
@@ -162,6 +189,114 @@ def replies_by(user, *, viewer):
     if not (viewer.is_authenticated and viewer.pk == user.pk):
         replies = replies.published()
     return replies.order_by(F("created").desc(nulls_last=True), "-id")
+
+
+@dataclass(frozen=True)
+class ModerationAction:
+    name: str  # the URL part, as in moderation_views.REPLY_ACTIONS
+    label: str
+    reason_required: bool
+
+
+def moderation_actions_for(reply: Reply, open_flags: int) -> list[ModerationAction]:
+    """The actions that make sense for a reply in its present state."""
+    actions = []
+    if reply.status == Reply.Status.HELD:
+        actions.append(ModerationAction("approve", "Approve", False))
+    if reply.status != Reply.Status.REMOVED:
+        actions.append(ModerationAction("remove", "Remove", True))
+    if reply.status == Reply.Status.REMOVED and reply.removed_by == Reply.RemovedBy.MODERATOR:
+        actions.append(ModerationAction("restore", "Restore", False))
+    if open_flags:
+        actions.append(ModerationAction("dismiss", "Dismiss flags", False))
+    if reply.branch_locked:
+        actions.append(ModerationAction("unlock-branch", "Unlock branch", False))
+    else:
+        actions.append(ModerationAction("lock-branch", "Lock branch", True))
+    if reply.rght - reply.lft > 1:
+        actions.append(ModerationAction("hold-branch", "Hold whole branch", True))
+        actions.append(ModerationAction("remove-branch", "Remove whole branch", True))
+    return actions
+
+
+@dataclass
+class QueueEntry:
+    item: ThreadItem
+    parent: ThreadItem | None
+    flags: list
+    author_history: dict
+    branch_size: int
+    actions: list[ModerationAction]
+
+
+def moderation_entry(*, reply: Reply, viewer) -> QueueEntry:
+    """One reply as the queue shows it, for the reply's own moderation page."""
+    entries = _queue_entries([reply], viewer)
+    return entries[0]
+
+
+def moderation_queue(*, viewer) -> list[QueueEntry]:
+    """Held replies and replies with open flags, oldest first, each with what a moderator needs
+    to decide: the reply, its parent, its article, its flags, and its author's record.
+
+    A fixed number of queries, whatever the queue's length.
+    """
+    replies = list(
+        Reply.objects.filter(Q(status=Reply.Status.HELD) | Q(flags__resolved__isnull=True, flags__isnull=False))
+        .distinct()
+        .select_related("author", "article", "parent__author")
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(resolved__isnull=True).select_related("flagger")))
+        .order_by(F("created").asc(nulls_first=True), "id")[:200]
+    )
+    return _queue_entries(replies, viewer)
+
+
+def _queue_entries(replies: list[Reply], viewer) -> list[QueueEntry]:
+    author_ids = {reply.author_id for reply in replies}
+    counts = defaultdict(dict)
+    for author_id, status, total in (
+        Reply.objects.filter(author_id__in=author_ids).values_list("author_id", "status").annotate(total=Count("id"))
+    ):
+        counts[author_id][status] = total
+    flagged = dict(
+        Flag.objects.filter(reply__author_id__in=author_ids).values_list("reply__author_id").annotate(total=Count("id"))
+    )
+    entries = []
+    for reply in replies:
+        open_flags = [flag for flag in reply.flags.all() if flag.resolved is None]
+        history = {
+            "published": counts[reply.author_id].get(Reply.Status.PUBLISHED, 0),
+            "held": counts[reply.author_id].get(Reply.Status.HELD, 0),
+            "removed": counts[reply.author_id].get(Reply.Status.REMOVED, 0),
+            "flags": flagged.get(reply.author_id, 0),
+            "joined": reply.author.date_joined,
+            "ban": reply.author.posting_ban(),
+        }
+        entries.append(
+            QueueEntry(
+                item=reply_in_context(reply, viewer),
+                parent=reply_in_context(reply.parent, viewer) if reply.parent else None,
+                flags=open_flags,
+                author_history=history,
+                branch_size=reply.descendant_total,
+                actions=moderation_actions_for(reply, len(open_flags)),
+            )
+        )
+    return entries
+
+
+def moderation_log(*, viewer, limit: int = 200) -> list[dict]:
+    """The newest log entries, naming moderators only to moderators unless the setting says so."""
+    show_names = is_moderator(viewer) or settings.FORUM_MODLOG_SHOW_MODERATORS
+    entries = ModerationLog.objects.select_related("actor", "reply__article", "article", "user")[:limit]
+    rows = []
+    for entry in entries:
+        if entry.actor is None:
+            who = "Automatic rule"
+        else:
+            who = entry.actor.public_name if show_names else "A moderator"
+        rows.append({"entry": entry, "who": who})
+    return rows
 
 
 def tree_violations() -> list[str]:

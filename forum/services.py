@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import logging
 import re
 
 from allauth.account.models import EmailAddress
@@ -33,7 +34,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import moderation, signals
-from .models import Article, Notification, Reply, ReplyRevision
+from .models import Article, Flag, ModerationLog, Notification, Reply, ReplyRevision
 from .rendering import render_markdown
 
 # Any constant works, as long as nothing else in the database uses it for an advisory lock.
@@ -129,12 +130,19 @@ def _check_author_may_post(author: User) -> None:
 
 
 def _check_parent(parent: Reply, article: Article) -> None:
-    if parent.article_id != article.pk:
-        raise PostingError("That reply belongs to another article.")
     if parent.status == Reply.Status.HELD:
         raise PostingError("That reply is awaiting moderation and cannot be answered yet.")
     if parent.status == Reply.Status.REMOVED:
         raise PostingError("That reply was removed and cannot be answered.")
+
+
+def _check_branch_open(parent: Reply) -> None:
+    """Refuse a reply anywhere under a branch a moderator has locked."""
+    locked = Reply.objects.filter(
+        tree_id=parent.tree_id, lft__lte=parent.lft, rght__gte=parent.rght, branch_locked=True
+    ).exists()
+    if locked:
+        raise PostingError("A moderator has locked this branch of the discussion: no new replies here.", status=403)
 
 
 def reply_create(
@@ -174,7 +182,11 @@ def reply_create(
                 _lock_new_tree()
             else:
                 parent = _lock_branch_of(parent)
-                _check_parent(parent, article)
+                if parent.article_id != article.pk:
+                    raise PostingError("That reply belongs to another article.")
+                if not imported:  # the seed's thread happened: its shape is kept whatever we hold
+                    _check_parent(parent, article)
+                    _check_branch_open(parent)
             reply = Reply(
                 article=article,
                 parent=parent,
@@ -184,6 +196,7 @@ def reply_create(
                 created=now,
                 form_token=form_token or None,
                 status=Reply.Status.HELD if decision.verdict == moderation.Verdict.HOLD else Reply.Status.PUBLISHED,
+                hold_reason=decision.reason if decision.verdict == moderation.Verdict.HOLD else "",
             )
             reply.save()
             if reply.status == Reply.Status.PUBLISHED:
@@ -264,8 +277,8 @@ def reply_edit(*, reply: Reply, editor: User, body: str, request=None) -> Reply:
         )
         current.body, current.body_html, current.edited = body, render_markdown(body), now
         if decision.verdict == moderation.Verdict.HOLD:
-            current.status = Reply.Status.HELD
-        current.save(update_fields=["body", "body_html", "edited", "status"])
+            current.status, current.hold_reason = Reply.Status.HELD, decision.reason
+        current.save(update_fields=["body", "body_html", "edited", "status", "hold_reason"])
     return current
 
 
@@ -291,3 +304,259 @@ def notification_open(*, notification: Notification, user: User) -> Notification
         notification.save(update_fields=["read_at"])
     return notification
 
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+#
+# Every action checks the moderator's permission, locks the rows it changes, refuses when the
+# state it expects is gone (another moderator got there first: 409, and no second log entry),
+# and writes one ModerationLog row. Nothing is deleted: removal is a status.
+
+logger = logging.getLogger("forum.moderation")
+
+
+class AlreadyHandled(PostingError):
+    def __init__(self, message: str):
+        super().__init__(message, status=409)
+
+
+def _require_moderator(user) -> None:
+    if not (user.is_authenticated and user.is_active and user.has_perm("forum.moderate_reply")):
+        raise PostingError("Only moderators can do that.", status=403)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise PostingError("Give a reason: it is shown in the moderation log.")
+    if _CONTROL.search(reason) or len(reason) > 1000:
+        raise PostingError("The reason must be plain text of at most 1,000 characters.")
+    return reason
+
+
+def _log(*, actor, action, reply=None, article=None, user=None, reason="", detail="") -> ModerationLog:
+    entry = ModerationLog.objects.create(
+        actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
+        user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
+    )
+    logger.info(
+        "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
+        action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
+    )
+    transaction.on_commit(lambda: signals.reply_moderated.send(sender=ModerationLog, entry=entry, action=action))
+    return entry
+
+
+def _locked(reply: Reply) -> Reply:
+    return Reply.objects.select_for_update().select_related("article", "author").get(pk=reply.pk)
+
+
+def _resolve_flags(replies, now) -> int:
+    return Flag.objects.filter(reply__in=replies, resolved__isnull=True).update(resolved=now)
+
+
+def reply_flag(*, reply: Reply, flagger: User, reason: str, text: str = "") -> Flag:
+    """A reader reports a reply. At FORUM_FLAG_HOLD_THRESHOLD open flags it is held."""
+    if reason not in Flag.Reason.values:
+        raise PostingError("Choose why you are flagging this reply.")
+    text = (text or "").strip()
+    if reason == Flag.Reason.OTHER and not text:
+        raise PostingError("Say what is wrong when the reason is 'something else'.")
+    if _CONTROL.search(text) or len(text) > 1000:
+        raise PostingError("The explanation must be plain text of at most 1,000 characters.")
+    if reply.author_id == flagger.pk:
+        raise PostingError("You cannot flag your own reply.")
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked(reply)  # so concurrent flags count up to the threshold exactly once
+        if current.status == Reply.Status.REMOVED:
+            raise PostingError("This reply was removed; there is nothing left to flag.")
+        if Flag.objects.filter(reply=current, flagger=flagger).exists():
+            raise PostingError("You have already flagged this reply. Moderators will look at it.")
+        flag = Flag.objects.create(reply=current, flagger=flagger, reason=reason, text=text, created=now)
+        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count()
+        if current.status == Reply.Status.PUBLISHED and open_flags >= settings.FORUM_FLAG_HOLD_THRESHOLD:
+            current.status, current.hold_reason = Reply.Status.HELD, f"{open_flags} readers flagged it."
+            current.save(update_fields=["status", "hold_reason"])
+            _log(actor=None, action=ModerationLog.Action.HOLD, reply=current, reason=current.hold_reason)
+    return flag
+
+
+def reply_hold(*, reply: Reply, moderator: User | None, reason: str) -> Reply:
+    """Hold a published reply for review. `moderator` None is an automatic rule (manage.py moderate)."""
+    if moderator is not None:
+        _require_moderator(moderator)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        current = _locked(reply)
+        if current.status != Reply.Status.PUBLISHED:
+            raise AlreadyHandled(f"This reply is already {current.get_status_display().lower()}.")
+        current.status, current.hold_reason = Reply.Status.HELD, reason
+        current.save(update_fields=["status", "hold_reason"])
+        _log(actor=moderator, action=ModerationLog.Action.HOLD, reply=current, reason=reason)
+    return current
+
+
+def reply_approve(*, reply: Reply, moderator: User, reason: str = "") -> Reply:
+    """Publish a held reply and close its flags."""
+    _require_moderator(moderator)
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked(reply)
+        if current.status != Reply.Status.HELD:
+            raise AlreadyHandled(
+                f"This reply is {current.get_status_display().lower()} now: another moderator has handled it."
+            )
+        current.status, current.hold_reason = Reply.Status.PUBLISHED, ""
+        current.save(update_fields=["status", "hold_reason"])
+        _resolve_flags([current], now)
+        if not Notification.objects.filter(reply=current).exists():
+            _notify_parent_author(current)  # held replies notify nobody until approved
+        _log(actor=moderator, action=ModerationLog.Action.APPROVE, reply=current, reason=reason.strip())
+    return current
+
+
+def reply_remove_by_moderator(*, reply: Reply, moderator: User, reason: str) -> Reply:
+    """Remove a reply: it shows as "[removed by moderator]"; the replies under it stay."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked(reply)
+        if current.status == Reply.Status.REMOVED:
+            raise AlreadyHandled("This reply is already removed: another moderator has handled it.")
+        current.status, current.removed_by = Reply.Status.REMOVED, Reply.RemovedBy.MODERATOR
+        current.save(update_fields=["status", "removed_by"])
+        _resolve_flags([current], now)
+        _log(actor=moderator, action=ModerationLog.Action.REMOVE, reply=current, reason=reason)
+    return current
+
+
+def reply_restore(*, reply: Reply, moderator: User, reason: str = "") -> Reply:
+    """Undo a moderator's removal."""
+    _require_moderator(moderator)
+    with transaction.atomic():
+        current = _locked(reply)
+        if current.status != Reply.Status.REMOVED:
+            raise AlreadyHandled(f"This reply is {current.get_status_display().lower()}, not removed.")
+        if current.removed_by == Reply.RemovedBy.AUTHOR:
+            raise PostingError("Its author removed this reply; only they could have kept it.")
+        current.status, current.removed_by = Reply.Status.PUBLISHED, Reply.RemovedBy.NOBODY
+        current.save(update_fields=["status", "removed_by"])
+        _log(actor=moderator, action=ModerationLog.Action.RESTORE, reply=current, reason=reason.strip())
+    return current
+
+
+def flags_dismiss(*, reply: Reply, moderator: User, reason: str = "") -> Reply:
+    """The flags were wrong: close them and leave the reply as it is."""
+    _require_moderator(moderator)
+    with transaction.atomic():
+        current = _locked(reply)
+        closed = _resolve_flags([current], timezone.now())
+        if not closed:
+            raise AlreadyHandled("This reply has no open flags: another moderator has handled them.")
+        _log(actor=moderator, action=ModerationLog.Action.DISMISS_FLAGS, reply=current,
+             reason=reason.strip(), detail=f"{closed} flags")
+    return current
+
+
+def _branch(reply: Reply):
+    return Reply.objects.filter(tree_id=reply.tree_id, lft__gte=reply.lft, rght__lte=reply.rght)
+
+
+def branch_lock(*, reply: Reply, moderator: User, reason: str, locked: bool = True) -> Reply:
+    """Lock (or unlock) a branch: no new replies anywhere under `reply`."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason) if locked else reason.strip()
+    with transaction.atomic():
+        _lock_branch_of(reply)  # waits for replies being posted into this tree
+        current = _locked(reply)
+        if current.branch_locked == locked:
+            raise AlreadyHandled(f"This branch is already {'locked' if locked else 'unlocked'}.")
+        current.branch_locked = locked
+        current.save(update_fields=["branch_locked"])
+        action = ModerationLog.Action.LOCK_BRANCH if locked else ModerationLog.Action.UNLOCK_BRANCH
+        _log(actor=moderator, action=action, reply=current, reason=reason)
+    return current
+
+
+def branch_hold(*, reply: Reply, moderator: User, reason: str) -> int:
+    """Hold every published reply in the branch under (and including) `reply`."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        current = _lock_branch_of(reply)
+        held = _branch(current).filter(status=Reply.Status.PUBLISHED).update(
+            status=Reply.Status.HELD, hold_reason=reason
+        )
+        if not held:
+            raise AlreadyHandled("Nothing in this branch is published: another moderator has handled it.")
+        _log(actor=moderator, action=ModerationLog.Action.HOLD_BRANCH, reply=current, reason=reason,
+             detail=f"{held} replies held")
+    return held
+
+
+def branch_remove(*, reply: Reply, moderator: User, reason: str) -> int:
+    """Remove every reply in the branch under (and including) `reply`. Placeholders keep the shape."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        current = _lock_branch_of(reply)
+        branch = _branch(current).exclude(status=Reply.Status.REMOVED)
+        pks = list(branch.values_list("pk", flat=True))
+        if not pks:
+            raise AlreadyHandled("Everything in this branch is already removed.")
+        Reply.objects.filter(pk__in=pks).update(status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR)
+        _resolve_flags(pks, timezone.now())
+        _log(actor=moderator, action=ModerationLog.Action.REMOVE_BRANCH, reply=current, reason=reason,
+             detail=f"{len(pks)} replies removed")
+    return len(pks)
+
+
+def article_lock(*, article: Article, moderator: User, reason: str, locked: bool = True) -> Article:
+    _require_moderator(moderator)
+    reason = _require_reason(reason) if locked else reason.strip()
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if current.locked == locked:
+            raise AlreadyHandled(f"This article is already {'locked' if locked else 'unlocked'}.")
+        current.locked = locked
+        current.save(update_fields=["locked"])
+        action = ModerationLog.Action.LOCK_ARTICLE if locked else ModerationLog.Action.UNLOCK_ARTICLE
+        _log(actor=moderator, action=action, article=current, reason=reason)
+    return current
+
+
+def user_ban(*, user: User, moderator: User, reason: str, until=None) -> User:
+    """Suspend `user` from posting until `until`, or for good when it is None. They can still read."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    now = timezone.now()
+    if until is not None and until <= now:
+        raise PostingError("The end of a suspension must be in the future.")
+    if user.pk == moderator.pk:
+        raise PostingError("You cannot suspend yourself.")
+    if user.is_superuser or user.has_perm("forum.moderate_reply"):
+        raise PostingError("Moderators cannot be suspended here; remove them from the group first.", status=403)
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if current.posting_ban(now) and current.banned_until == until:
+            raise AlreadyHandled("This user is already suspended on those terms.")
+        current.banned_at, current.banned_until, current.ban_reason = now, until, reason
+        current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
+        detail = "for good" if until is None else f"until {until:%Y-%m-%d %H:%M} UTC"
+        _log(actor=moderator, action=ModerationLog.Action.BAN, user=current, reason=reason, detail=detail)
+    return current
+
+
+def user_unban(*, user: User, moderator: User, reason: str = "") -> User:
+    _require_moderator(moderator)
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if not current.posting_ban():
+            raise AlreadyHandled("This user is not suspended.")
+        current.banned_at = current.banned_until = None
+        current.ban_reason = ""
+        current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
+        _log(actor=moderator, action=ModerationLog.Action.UNBAN, user=current, reason=reason.strip())
+    return current

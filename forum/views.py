@@ -21,7 +21,10 @@ def article(request, slug):
     article = selectors.article_get(slug=slug)
     thread = selectors.thread_for(article=article, viewer=request.user)
     form = ReplyForm(initial={"form_token": uuid.uuid4().hex})
-    return render(request, "forum/article.html", {"article": article, "thread": thread, "form": form})
+    posting_ban = request.user.posting_ban() if request.user.is_authenticated else None
+    return render(
+        request, "forum/article.html", {"article": article, "thread": thread, "form": form, "posting_ban": posting_ban}
+    )
 
 
 def error_page(request, message: str, status: int, retry_after: int | None = None):

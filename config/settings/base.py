@@ -164,6 +164,29 @@ FORUM_REQUIRE_VERIFIED_EMAIL = env_bool("FORUM_REQUIRE_VERIFIED_EMAIL", True)
 FORUM_MODERATION_HOOKS = [
     "forum.moderation.flood_limit",
     "forum.moderation.duplicate_text",
+    "forum.moderation.watched_words",
+    "forum.moderation.link_limit",
+    "forum.moderation.first_posts_premoderated",
 ]
 FORUM_FLOOD_SECONDS = 10  # one new reply per this many seconds per account
 FORUM_DUPLICATE_WINDOW_SECONDS = 10 * 60
+# Regular expressions, matched case-insensitively on the NFKC-folded text.
+FORUM_WATCHED_WORDS = {
+    "reject": [],
+    # Slurs: held for a moderator rather than refused, so context (a quotation, a report) can be judged.
+    "hold": [
+        r"\bnigg(?:a|ah|az|er|ers|as)\b",
+        r"\bkikes?\b",
+        r"\bfaggots?\b",
+        r"\bisrahell\b",
+        r"\bf[’']?(?:ng|in|ing|ucking)\s+jews\b",
+    ],
+}
+FORUM_NEW_ACCOUNT_DAYS = 3
+FORUM_NEW_ACCOUNT_MIN_REPLIES = 3
+FORUM_NEW_ACCOUNT_MAX_LINKS = 2
+FORUM_PREMODERATE_FIRST_REPLIES = 0  # off; e.g. 3 to hold every account's first three replies
+# Open flags from this many readers hold a reply until a moderator decides.
+FORUM_FLAG_HOLD_THRESHOLD = 3
+# Whether the public moderation log names the moderator (moderators always see names).
+FORUM_MODLOG_SHOW_MODERATORS = env_bool("FORUM_MODLOG_SHOW_MODERATORS", False)

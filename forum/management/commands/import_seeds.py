@@ -26,6 +26,7 @@ from django.db import transaction
 from accounts.services import user_get_or_create_imported
 from forum import services
 from forum.models import Article, Reply
+from forum.rendering import escape_markdown
 from forum.seeds import SeedError, read_seed
 
 DEFAULT_OUTPUT = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -86,19 +87,26 @@ class Command(BaseCommand):
                 if comment.author not in authors:
                     authors[comment.author], created = user_get_or_create_imported(name=comment.author)
                     created_users += created
-                reply = services.reply_create(
-                    article=article,
-                    author=authors[comment.author],
-                    body=comment.body,
-                    parent=parent,
-                    imported=True,
-                )
+                try:
+                    reply = services.reply_create(
+                        article=article,
+                        author=authors[comment.author],
+                        # Written as plain text: escaped so that Markdown shows it exactly as written.
+                        body=escape_markdown(comment.body),
+                        parent=parent,
+                        imported=True,
+                    )
+                except services.PostingError as error:
+                    # The transaction around the import rolls back: nothing is written.
+                    raise CommandError(f"{document.path}:{comment.line}: {error.message}") from error
                 create(comment.children, reply)
 
         create(document.comments, None)
+        held = article.replies.filter(status=Reply.Status.HELD).count()
         self.stdout.write(
             f"{name}: {article.title!r}: {document.comment_count()} replies "
-            f"by {len(authors)} commenters ({created_users} new accounts)"
+            f"by {len(authors)} commenters ({created_users} new accounts); "
+            f"{held} held by the moderation hooks"
         )
         return article
 
