@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -104,3 +106,29 @@ class Reply(MPTTModel):
     @property
     def descendant_total(self) -> int:
         return (self.rght - self.lft - 1) // 2
+
+
+class ArticleVisit(models.Model):
+    """When a signed-in reader last read an article, so the next visit can mark what is new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_visits")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField(help_text="The reader's latest page view of this article.")
+    # Where the current visit's "new" marks start: the last page view of the visit before.
+    # Null during the first visit, when nothing is new.
+    new_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_visit_per_reader_and_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} last read article {self.article_id} at {self.last_seen_at}"
+
+    def new_after_at(self, at):
+        """Where "new" starts for a page viewed at `at`: a view within FORUM_VISIT_GAP_MINUTES of
+        the last one continues the visit; a later one starts a visit that marks all since then."""
+        if at - self.last_seen_at > timedelta(minutes=settings.FORUM_VISIT_GAP_MINUTES):
+            return self.last_seen_at
+        return self.new_after

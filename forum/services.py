@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Article, Reply
+from .models import Article, ArticleVisit, Reply
 from .rendering import render_markdown
 
 # Any constant works, as long as nothing else in the database uses it for an advisory lock.
@@ -112,3 +112,22 @@ def reply_create(
         )
         reply.save()
     return reply
+
+
+def visit_record(*, user: User, article: Article, at, previous: ArticleVisit | None) -> None:
+    """Note that `user` read `article` at `at`. `previous` is the visit row as read before the page.
+
+    One query either way. A first visit is an upsert rather than an insert, so two tabs opened
+    at once cannot both insert and trip the unique constraint.
+    """
+    if previous is None:
+        ArticleVisit.objects.bulk_create(
+            [ArticleVisit(user=user, article=article, last_seen_at=at)],
+            update_conflicts=True,
+            unique_fields=["user", "article"],
+            update_fields=["last_seen_at"],
+        )
+        return
+    ArticleVisit.objects.filter(pk=previous.pk).update(
+        last_seen_at=at, new_after=previous.new_after_at(at)
+    )
