@@ -101,7 +101,9 @@ class Reply(MPTTModel):
         return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#r{self.pk}"
+        # The permalink page, not an anchor on the article page: with pagination and a display
+        # depth, the reply may be on another page of the thread or below a "continue" link.
+        return reverse("forum:reply", kwargs={"slug": self.article.slug, "pk": self.pk})
 
     @property
     def descendant_total(self) -> int:

@@ -144,6 +144,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Forum
 FORUM_SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Syria Withdrawal Forum")
 FORUM_REPLY_MAX_LENGTH = 10_000
+# Top-level replies per page of a thread; each comes with its whole branch.
+FORUM_PAGE_SIZE = 50
+# Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
+FORUM_DISPLAY_DEPTH = 8
 # Page views of one article this close together are one visit, so moving from page 1 to page 2
 # of a thread does not unmark the replies that were new when the visit began.
 FORUM_VISIT_GAP_MINUTES = 30
