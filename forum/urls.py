@@ -8,5 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("articles/<slug:slug>/thread.json", views.thread_json, name="thread_json"),
-    path("articles/<slug:slug>/replies/<int:pk>/", views.reply, name="reply"),
+    path("articles/<slug:slug>/replies/<int:pk>/", views.reply_page, name="reply"),
 ]

@@ -64,7 +64,7 @@ def article(request, slug):
     return render(request, "forum/article.html", context)
 
 
-def reply(request, slug, pk):
+def reply_page(request, slug, pk):
     try:
         sort = _thread_query(request, paged=False)[1]
     except BadThreadQuery as error:
@@ -83,7 +83,7 @@ def reply(request, slug, pk):
         services.visit_record(user=request.user, article=article, at=now, previous=visit)
     thread_url = _thread_url(article.get_absolute_url(), branch.thread_page, sort) + f"#r{branch.thread_anchor}"
     context = {"article": article, "branch": branch, "thread": branch.thread, "thread_url": thread_url}
-    return render(request, "forum/reply.html", context)
+    return render(request, "forum/reply_page.html", context)
 
 
 def thread_json(request, slug):
@@ -178,5 +178,5 @@ def _nav(base: str, thread: selectors.ThreadPage) -> ThreadNav:
 
 def _error(request, status: int, title: str, message: str, article: Article | None = None):
     return render(
-        request, "forum/error.html", {"title": title, "message": message, "article": article}, status=status
+        request, "forum/thread_error.html", {"title": title, "message": message, "article": article}, status=status
     )
