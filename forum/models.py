@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -116,7 +118,13 @@ class Reply(MPTTModel):
         return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#r{self.pk}"
+        # The permalink page, not an anchor on the article page: with pagination and a display
+        # depth, the reply may be on another page of the thread or below a "continue" link.
+        return reverse("forum:reply", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+    def get_landing_url(self) -> str:
+        """Where a user lands after acting on this reply: its page, scrolled to it and highlighted."""
+        return f"{self.get_absolute_url()}#r{self.pk}"
 
     @property
     def descendant_total(self) -> int:
@@ -222,3 +230,27 @@ class ModerationLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("the moderation log is append-only")
+class ArticleVisit(models.Model):
+    """When a signed-in reader last read an article, so the next visit can mark what is new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_visits")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField(help_text="The reader's latest page view of this article.")
+    # Where the current visit's "new" marks start: the last page view of the visit before.
+    # Null during the first visit, when nothing is new.
+    new_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_visit_per_reader_and_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} last read article {self.article_id} at {self.last_seen_at}"
+
+    def new_after_at(self, at):
+        """Where "new" starts for a page viewed at `at`: a view within FORUM_VISIT_GAP_MINUTES of
+        the last one continues the visit; a later one starts a visit that marks all since then."""
+        if at - self.last_seen_at > timedelta(minutes=settings.FORUM_VISIT_GAP_MINUTES):
+            return self.last_seen_at
+        return self.new_after

@@ -150,5 +150,5 @@ def flag(request, pk):
         context["error"] = error.message
         return render(request, "forum/flag.html", context, status=error.status)
     messages.success(request, "Thank you: the moderators will look at it.")
-    return redirect(reply.get_absolute_url())
+    return redirect(reply.get_landing_url())
 

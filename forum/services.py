@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import moderation, signals
-from .models import Article, Flag, ModerationLog, Notification, Reply, ReplyRevision
+from .models import Article, ArticleVisit, Flag, ModerationLog, Notification, Reply, ReplyRevision
 from .rendering import render_markdown
 
 # Any constant works, as long as nothing else in the database uses it for an advisory lock.
@@ -212,6 +212,25 @@ def reply_create(
     return reply
 
 
+def visit_record(*, user: User, article: Article, at, previous: ArticleVisit | None) -> None:
+    """Note that `user` read `article` at `at`. `previous` is the visit row as read before the page.
+
+    One query either way. A first visit is an upsert rather than an insert, so two tabs opened
+    at once cannot both insert and trip the unique constraint.
+    """
+    if previous is None:
+        ArticleVisit.objects.bulk_create(
+            [ArticleVisit(user=user, article=article, last_seen_at=at)],
+            update_conflicts=True,
+            unique_fields=["user", "article"],
+            update_fields=["last_seen_at"],
+        )
+        return
+    ArticleVisit.objects.filter(pk=previous.pk).update(
+        last_seen_at=at, new_after=previous.new_after_at(at)
+    )
+
+
 def _notify_parent_author(reply: Reply) -> None:
     parent = reply.parent
     if parent is None or parent.author_id == reply.author_id:
@@ -225,7 +244,7 @@ def _notify_parent_author(reply: Reply) -> None:
 
 
 def _send_reply_email(reply: Reply, recipient: User) -> None:
-    link = f"{settings.FORUM_BASE_URL}{reply.get_absolute_url()}"
+    link = f"{settings.FORUM_BASE_URL}{reply.get_landing_url()}"
     send_mail(
         subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
         message=(

@@ -132,8 +132,8 @@ def test_the_profile_shows_name_join_date_and_replies_newest_first(client, make_
     page = client.get(reverse("accounts:profile", args=["writer"])).content.decode()
     assert "A Writer" in page and "@writer" in page and "joined" in page
     assert page.index("Newer words") < page.index("Older words")
-    assert f'href="{article.get_absolute_url()}#r{newer.pk}"' in page
-    assert f'href="{article.get_absolute_url()}#r{older.pk}"' in page
+    assert f'href="{newer.get_absolute_url()}"' in page
+    assert f'href="{older.get_absolute_url()}"' in page
 
 
 def test_an_imported_commenters_profile_says_the_join_date_is_unknown(client, seeded):

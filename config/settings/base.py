@@ -190,3 +190,10 @@ FORUM_PREMODERATE_FIRST_REPLIES = 0  # off; e.g. 3 to hold every account's first
 FORUM_FLAG_HOLD_THRESHOLD = 3
 # Whether the public moderation log names the moderator (moderators always see names).
 FORUM_MODLOG_SHOW_MODERATORS = env_bool("FORUM_MODLOG_SHOW_MODERATORS", False)
+# Top-level replies per page of a thread; each comes with its whole branch.
+FORUM_PAGE_SIZE = 50
+# Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
+FORUM_DISPLAY_DEPTH = 8
+# Page views of one article this close together are one visit, so moving from page 1 to page 2
+# of a thread does not unmark the replies that were new when the visit began.
+FORUM_VISIT_GAP_MINUTES = 30

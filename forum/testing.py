@@ -1,0 +1,103 @@
+"""Big, valid reply forests for tests and benchmarks, written in a few bulk queries.
+
+Posting thousands of replies through services.reply_create takes minutes (each one renumbers its
+tree under a lock). build_forest works out the nested set in Python instead and bulk-creates the
+rows with their lft/rght/level/tree_id already right. It writes tree fields outside the services,
+which the app itself must never do: use it only on a database it owns (a test's, a benchmark's),
+and the tests check its output with selectors.tree_violations().
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Article, Reply
+
+
+def forest_shape(size: int, *, seed: int = 5) -> list[int | None]:
+    """The parent (an earlier index, or None) of each of `size` replies in posting order.
+
+    About a fifth are top-level; about a third of the rest answer the reply just before them,
+    which grows chains deep enough to pass the display depth; the rest answer any earlier reply.
+    """
+    rng = random.Random(seed)
+    parents: list[int | None] = []
+    for number in range(size):
+        if number == 0 or rng.random() < 0.2:
+            parents.append(None)
+        elif rng.random() < 0.35:
+            parents.append(number - 1)
+        else:
+            parents.append(rng.randrange(number))
+    return parents
+
+
+def build_forest(
+    article: Article,
+    author,
+    size: int,
+    *,
+    seed: int = 5,
+    first_created: datetime | None = None,
+    parents: list[int | None] | None = None,
+) -> list[Reply]:
+    """Add `size` published replies to `article`, shaped by `parents` (or forest_shape(size, seed)).
+
+    Returns the replies in posting order, with their pks and tree fields as stored. Reply i is
+    created `first_created + i` seconds (by default, ending about now). Ids rise in posting order
+    among siblings, as they do for replies posted one by one.
+    """
+    parents = forest_shape(size, seed=seed) if parents is None else parents
+    first_created = first_created or timezone.now() - timedelta(seconds=size)
+    children: list[list[int]] = [[] for _ in range(size)]
+    for index, parent in enumerate(parents):
+        if parent is not None:
+            children[parent].append(index)
+
+    next_tree_id = (Reply.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    replies: list[Reply] = []
+    for index in range(size):
+        replies.append(
+            Reply(
+                article=article,
+                author=author,
+                body=f"reply {index}",
+                body_html=f"<p>reply {index}</p>",
+                created=first_created + timedelta(seconds=index),
+            )
+        )
+    for index, parent in enumerate(parents):
+        if parent is not None:
+            continue
+        # Number the tree depth first: lft on the way down, rght on the way back up.
+        counter = 1
+        replies[index].lft, replies[index].level = counter, 0
+        replies[index].tree_id = next_tree_id
+        stack = [(index, iter(children[index]))]
+        while stack:
+            node, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                counter += 1
+                replies[node].rght = counter
+                stack.pop()
+                continue
+            counter += 1
+            replies[child].lft = counter
+            replies[child].level = replies[node].level + 1
+            replies[child].tree_id = next_tree_id
+            stack.append((child, iter(children[child])))
+        next_tree_id += 1
+
+    # A level at a time, so each reply's parent has its pk before the reply is written.
+    for level in range(max(reply.level for reply in replies) + 1 if replies else 0):
+        batch = [index for index, reply in enumerate(replies) if reply.level == level]
+        for index in batch:
+            if parents[index] is not None:
+                replies[index].parent_id = replies[parents[index]].pk
+        Reply.objects.bulk_create([replies[index] for index in batch], batch_size=1000)
+    return replies
