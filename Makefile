@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 POSTGRES_URL ?= postgres://root@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check-postgres clean
+.PHONY: install run lint test test-sqlite test-postgres check-postgres clean
 
 # Rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -23,8 +23,13 @@ run: install
 	$(PY) manage.py load_seeds
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+## Static security lint: high-severity findings fail the build. Tests are left out (they hold
+## throwaway passwords and run subprocesses on purpose).
+lint: install
+	$(VENV)/bin/bandit --quiet -lll -r config forum accounts -x '*/tests/*'
+
 ## The whole suite on SQLite, then on PostgreSQL.
-test: install test-sqlite test-postgres
+test: install lint test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL $(PY) -m pytest
