@@ -84,6 +84,7 @@ TEMPLATES = [
 # SQLite is the embedded default. Its file lives under var/, which git ignores.
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'var' / 'forum.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
