@@ -51,7 +51,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.HealthCheckMiddleware",
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # On in every environment, so a page that needs an inline script fails in development first.
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Django's defaults already, spelled out because a test and docs/deploy.md rely on them.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -168,3 +176,23 @@ FORUM_MODERATION_HOOKS = [
 ]
 FORUM_FLOOD_SECONDS = 10  # one new reply per this many seconds per account
 FORUM_DUPLICATE_WINDOW_SECONDS = 10 * 60
+
+# Logs go to stdout, one line per record, for the process manager to collect. `forum.requests`
+# gets a line per request (config/middleware.py) and `forum.moderation` one per moderation
+# action. Django's own errors (500 tracebacks, refused hosts) are added: by default Django drops
+# them when DEBUG is off unless ADMINS are mailed. Its 404 and 4xx warnings are left out, since
+# the request line already shows the status.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+    },
+    "loggers": {
+        "forum": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -72,3 +72,20 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
+
+def test_production_logs_a_line_per_request_and_per_moderation_action_on_stdout():
+    script = """
+import logging
+import django
+django.setup()
+from django.test import Client
+Client().get("/some/page/", HTTP_HOST="forum.example.org")
+logging.getLogger("forum.moderation").info("reply 7 removed by moderator 2")
+"""
+    result = run_production(["-c", script])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # Plain HTTP is redirected to HTTPS before any view (or database) is reached.
+    assert len(lines) == 2, result.stdout
+    assert re.search(r" forum\.requests GET /some/page/ 301 \d+ms user=-$", lines[0])
+    assert lines[1].endswith(" forum.moderation reply 7 removed by moderator 2")
