@@ -1,11 +1,14 @@
-# The two commands a user needs: `make run` and `make test`. Both build .venv from requirements.txt.
+# The two commands a user needs: `make run` and `make test`; `make serve` for production.
+# All build .venv from requirements.txt.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# gunicorn's rule of thumb, 2 x cores + 1, for the 2-core machines in docs/deploy.md.
+WORKERS ?= 5
 POSTGRES_URL ?= postgres://root@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check-postgres clean
+.PHONY: install run serve lint test test-sqlite test-postgres check-postgres clean
 
 # Rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -23,8 +26,32 @@ run: install
 	$(PY) manage.py load_seeds
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+## Production settings under gunicorn on 127.0.0.1:$(PORT); see docs/deploy.md. Needs SECRET_KEY
+## and ALLOWED_HOSTS; to try it without TLS, also SECURE_SSL_REDIRECT=false.
+serve: export DJANGO_SETTINGS_MODULE = config.settings.prod
+serve: install
+	@if [ -z "$$SECRET_KEY" ]; then \
+		echo "make serve: SECRET_KEY is not set. It runs the production settings, which need a secret key." >&2; \
+		echo "To try it on this machine:" >&2; \
+		echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=false make serve" >&2; \
+		exit 1; \
+	fi
+	mkdir -p var
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	@# No --access-logfile: the forum logs each request itself (config/middleware.py), once.
+	@# No control socket: gunicorn 27 puts it at ~/.gunicorn/gunicorn.ctl, one path for every
+	@# instance of the user, so two servers on one machine would take it from each other.
+	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket
+
+## Static security lint: high-severity findings fail the build. Tests are left out (they hold
+## throwaway passwords and run subprocesses on purpose).
+lint: install
+	$(VENV)/bin/bandit --quiet -lll -r config forum accounts -x '*/tests/*'
+
 ## The whole suite on SQLite, then on PostgreSQL.
-test: install test-sqlite test-postgres
+test: install lint test-sqlite test-postgres
 
 test-sqlite: install
 	env -u DATABASE_URL $(PY) -m pytest

@@ -51,7 +51,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.HealthCheckMiddleware",
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # On in every environment, so a page that needs an inline script fails in development first.
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +65,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Django's defaults already, spelled out because a test and docs/deploy.md rely on them.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -84,6 +92,7 @@ TEMPLATES = [
 # SQLite is the embedded default. Its file lives under var/, which git ignores.
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'var' / 'forum.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
@@ -197,3 +206,23 @@ FORUM_DISPLAY_DEPTH = 8
 # Page views of one article this close together are one visit, so moving from page 1 to page 2
 # of a thread does not unmark the replies that were new when the visit began.
 FORUM_VISIT_GAP_MINUTES = 30
+
+# Logs go to stdout, one line per record, for the process manager to collect. `forum.requests`
+# gets a line per request (config/middleware.py) and `forum.moderation` one per moderation
+# action. Django's own errors (500 tracebacks, refused hosts) are added: by default Django drops
+# them when DEBUG is off unless ADMINS are mailed. Its 404 and 4xx warnings are left out, since
+# the request line already shows the status.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+    },
+    "loggers": {
+        "forum": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,116 @@
+"""Deployment plumbing that every request passes through: the load balancer's health probe,
+the one-line request log, and the Content-Security-Policy header (Django 5.2 has none built in;
+6.0 adds one, and this file can go then).
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.encoding import escape_uri_path
+
+request_logger = logging.getLogger("forum.requests")
+
+# The pages load only their own files: thread.js and forum.css, and the admin's own static
+# files. No inline <script>, no inline style, no images from elsewhere (reply images are off in
+# forum/rendering.py). frame-ancestors repeats X-Frame-Options for browsers that only read CSP.
+_POLICY = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
+# Django 5.2's own admin needs nothing looser (its templates pass data in data-* attributes and
+# JSON blocks; its scripts set styles through the DOM, which CSP does not govern). But
+# django-mptt's admin indents the reply tree with style="text-indent:..." attributes, and without
+# them the tree reads as a flat list. Staff-only pages may use inline style attributes, never
+# <style> elements nor scripts; a browser without style-src-attr just shows the list flat.
+ADMIN_CONTENT_SECURITY_POLICY = "; ".join([*_POLICY, "style-src-attr 'unsafe-inline'"])
+
+HEALTH_CHECK_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answer the load balancer's probe first, before the host check and the HTTPS redirect.
+
+    A load balancer probes each app server by its private address over plain HTTP, so the probe
+    would otherwise get a 400 (host not in ALLOWED_HOSTS) or a 301 to HTTPS and mark every server
+    down. It is not logged: one line every few seconds per balancer would bury the real traffic.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != HEALTH_CHECK_PATH:
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            # A server that cannot reach the database cannot serve a page: take it out of rotation.
+            return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return HttpResponse("ok\n", content_type="text/plain")
+
+
+class RequestLogMiddleware:
+    """One line per request on the `forum.requests` logger: method, path, status, time, user.
+
+    Outermost after the health check, so static files served by WhiteNoise and responses from
+    the HTTPS redirect are logged too. Gunicorn's own access log stays off (see the Makefile),
+    so each request appears once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        # The time to build the response, not to send it: a streamed body finishes later.
+        elapsed_ms = (time.monotonic() - started) * 1000
+        # Static files never reach the authentication middleware, so they have no user.
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else "-"
+        # The query string is left out (it can carry tokens and search text), and the path is
+        # percent-encoded again so a %0A in a URL cannot forge a second log line.
+        request_logger.info(
+            "%s %s %s %.0fms user=%s",
+            request.method,
+            escape_uri_path(request.path),
+            response.status_code,
+            elapsed_ms,
+            user_id,
+        )
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Django's yellow debug pages (DEBUG only) are built from inline <style> and <script>;
+        # under this policy they would show as unstyled text with dead toggles.
+        if settings.DEBUG and response.status_code >= 400:
+            return response
+        if request.path_info.startswith(_admin_prefix()):
+            policy = ADMIN_CONTENT_SECURITY_POLICY
+        else:
+            policy = CONTENT_SECURITY_POLICY
+        # A view that needs a different policy sets its own header; it is not overwritten.
+        response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+
+def _admin_prefix() -> str:
+    return reverse("admin:index")
