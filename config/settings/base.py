@@ -87,6 +87,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the thread fragment and the reply card: see forum/jinja_env.py for why.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "forum.jinja_env.environment"},
+    },
 ]
 
 # SQLite is the embedded default. Its file lives under var/, which git ignores.
