@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum, Window
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -241,6 +244,20 @@ class Branch:
     thread: Thread
     thread_page: int  # the page of the full thread that holds this branch, in the same sort
     thread_anchor: int  # the reply to jump to there: this one, or the one that continues to it
+
+
+def thread_version(article_id: int) -> str:
+    """The present version of an article's thread, for cache keys; services.thread_changed renews it.
+
+    A random token rather than a counter: if the cache drops the key, the next one is new, so a
+    page cached under an older version can never come back.
+    """
+    key = f"thread-version:{article_id}"
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+    return version
 
 
 def visit_get(*, user, article: Article) -> ArticleVisit | None:

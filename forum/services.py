@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 import logging
 import re
+import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -68,6 +70,12 @@ def article_upsert(*, data: ArticleData) -> Article:
     for name, value in vars(data).items():
         setattr(article, name, value)
     return article_save(article=article)
+
+
+def thread_changed(article_id: int) -> None:
+    """Give the article's thread a new version once this transaction commits, so signed-out
+    readers' cached pages of it are drawn again (views._anonymous_thread)."""
+    transaction.on_commit(lambda: cache.set(f"thread-version:{article_id}", uuid.uuid4().hex, None))
 
 
 def _lock_new_tree() -> None:
@@ -199,6 +207,7 @@ def reply_create(
                 hold_reason=decision.reason if decision.verdict == moderation.Verdict.HOLD else "",
             )
             reply.save()
+            thread_changed(article.pk)
             if reply.status == Reply.Status.PUBLISHED:
                 _notify_parent_author(reply)
             transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply))
@@ -298,6 +307,7 @@ def reply_edit(*, reply: Reply, editor: User, body: str, request=None) -> Reply:
         if decision.verdict == moderation.Verdict.HOLD:
             current.status, current.hold_reason = Reply.Status.HELD, decision.reason
         current.save(update_fields=["body", "body_html", "edited", "status", "hold_reason"])
+        thread_changed(current.article_id)
     return current
 
 
@@ -311,6 +321,7 @@ def reply_remove_own(*, reply: Reply, user: User) -> Reply:
             raise PostingError("This reply has already been removed.")
         current.status, current.removed_by = Reply.Status.REMOVED, Reply.RemovedBy.AUTHOR
         current.save(update_fields=["status", "removed_by"])
+        thread_changed(current.article_id)
     return current
 
 
@@ -358,6 +369,8 @@ def _log(*, actor, action, reply=None, article=None, user=None, reason="", detai
         actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
         user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
     )
+    if entry.article_id:
+        thread_changed(entry.article_id)  # every action on a reply or an article changes how it reads
     logger.info(
         "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
         action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,

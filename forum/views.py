@@ -3,7 +3,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +18,7 @@ from . import selectors, services
 from .forms import ReplyForm
 from .models import Article, Notification, Reply
 from .rendering import render_markdown
+from .templatetags.fragments import thread_list
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -53,13 +57,17 @@ def article(request, slug):
     now = timezone.now()
     visit = selectors.visit_get(user=request.user, article=article)
     try:
-        thread = selectors.thread_page(
-            article=article,
-            page=page,
-            sort=sort,
-            viewer=request.user,
-            new_after=selectors.new_after(visit=visit, at=now),
-        )
+        if request.user.is_authenticated:
+            thread = selectors.thread_page(
+                article=article,
+                page=page,
+                sort=sort,
+                viewer=request.user,
+                new_after=selectors.new_after(visit=visit, at=now),
+            )
+            thread_html = thread_list(thread)
+        else:
+            thread, thread_html = _anonymous_thread(article, page, sort)
     except selectors.PageOutOfRange:
         return error_page(request, f"The discussion has no page {request.GET.get('page')}.", 404, title="No such page", article=article)
     if request.user.is_authenticated:
@@ -68,11 +76,43 @@ def article(request, slug):
     context = {
         "article": article,
         "thread": thread,
+        "thread_html": thread_html,
         "nav": _nav(base, thread),
         "form": ReplyForm(initial={"form_token": uuid.uuid4().hex}),
         "posting_ban": request.user.posting_ban() if request.user.is_authenticated else None,
     }
     return render(request, "forum/article.html", context)
+
+
+@dataclass
+class CachedThread:
+    """What the article page needs of a page of the thread besides its HTML."""
+
+    total: int
+    number: int
+    pages: int
+    sort: str
+    new_count: int = 0
+    first_new: None = None
+
+
+def _anonymous_thread(article, page: int, sort: str):
+    """A page of the thread as signed-out readers see it, cached per version of the thread.
+
+    Everyone signed out sees the same page (no per-reader actions or "new" marks), so it is drawn
+    once and kept: `services` give the thread a new version whenever anything in it changes, and
+    FORUM_THREAD_CACHE_SECONDS bounds the rest ("3 minutes ago", a changed display name).
+    """
+    seconds = settings.FORUM_THREAD_CACHE_SECONDS
+    key = f"thread:{article.pk}:{selectors.thread_version(article.pk)}:{page}:{sort}"
+    cached = cache.get(key) if seconds else None
+    if cached is None:
+        thread = selectors.thread_page(article=article, page=page, sort=sort, viewer=AnonymousUser())
+        summary = CachedThread(total=thread.total, number=thread.number, pages=thread.pages, sort=thread.sort)
+        cached = (summary, thread_list(thread))
+        if seconds:
+            cache.set(key, cached, seconds)
+    return cached
 
 
 def error_page(

@@ -213,6 +213,9 @@ FORUM_DISPLAY_DEPTH = 8
 # Page views of one article this close together are one visit, so moving from page 1 to page 2
 # of a thread does not unmark the replies that were new when the visit began.
 FORUM_VISIT_GAP_MINUTES = 30
+# Signed-out readers get each page of a thread from the cache, drawn again when the thread
+# changes (services.thread_changed) and at least this often, for "3 minutes ago" and the like.
+FORUM_THREAD_CACHE_SECONDS = int(os.environ.get("FORUM_THREAD_CACHE_SECONDS", "60"))
 
 # Logs go to stdout, one line per record, for the process manager to collect. `forum.requests`
 # gets a line per request (config/middleware.py) and `forum.moderation` one per moderation

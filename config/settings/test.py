@@ -18,3 +18,6 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # Most tests post many replies a second from one account; the flood limit's own tests set it.
 FORUM_FLOOD_SECONDS = 0
+# Tests post and read in one transaction, where the on-commit version bump never runs; the
+# thread cache's own tests switch it on and run the commit callbacks.
+FORUM_THREAD_CACHE_SECONDS = 0

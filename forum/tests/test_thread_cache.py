@@ -1,0 +1,67 @@
+"""Signed-out readers get pages of a thread from the cache, and never a stale one after a change."""
+
+import pytest
+from django.urls import reverse
+
+from forum import services
+from forum.models import Reply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def thread(make_article, make_reply):
+    article = make_article()
+    first = make_reply(article=article, body="The first word")
+    return article, first
+
+
+def test_a_second_signed_out_read_is_served_from_the_cache(client, cached, thread, django_assert_num_queries):
+    article, _ = thread
+    first = client.get(article.get_absolute_url()).content.decode()
+    with django_assert_num_queries(1):  # the article; the thread comes from the cache
+        second = client.get(article.get_absolute_url()).content.decode()
+    def thread_of(page):  # the forms around it carry per-request tokens
+        return page[page.index('<ol class="thread">') : page.rindex("</ol>")]
+
+    assert thread_of(second) == thread_of(first) and "The first word" in second
+
+
+def test_a_new_reply_shows_at_once_to_signed_out_readers(client, cached, thread, make_user, django_capture_on_commit_callbacks):
+    article, first = thread
+    client.get(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_create(article=article, parent=first, author=make_user(), body="A fresh answer")
+    assert "A fresh answer" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_moderators_removal_shows_at_once(client, cached, thread, make_moderator, django_capture_on_commit_callbacks):
+    article, first = thread
+    client.get(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_remove_by_moderator(reply=first, moderator=make_moderator(), reason="Spam")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "The first word" not in page and "[removed by moderator]" in page
+
+
+def test_signed_in_readers_always_get_their_own_page(client, cached, thread, make_user):
+    article, first = thread
+    client.get(article.get_absolute_url())  # fills the cache for signed-out readers
+    client.force_login(first.author)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert ">Edit</a>" in page  # their own reply's actions: never from the shared cache
+
+
+def test_pages_and_orders_are_cached_apart(client, cached, thread, make_reply):
+    article, _ = thread
+    make_reply(article=article, body="Second top-level")
+    oldest = client.get(article.get_absolute_url()).content.decode()
+    newest = client.get(reverse("forum:article", args=[article.slug]) + "?sort=newest").content.decode()
+    assert oldest.index("The first word") < oldest.index("Second top-level")
+    assert newest.index("Second top-level") < newest.index("The first word")
+    assert Reply.objects.count() == 2
