@@ -33,6 +33,16 @@ class ModeratedAdmin(admin.ModelAdmin):
             self.message_user(request, f"Done for {done}.", messages.SUCCESS)
 
 
+def _reply_action(name: str, action: services.ReplyAction):
+    """An admin action calling the same service as the queue's button of that name."""
+
+    def run_it(model_admin, request, queryset):
+        model_admin.run(request, queryset, action.service)
+
+    run_it.__name__ = name.replace("-", "_")
+    return admin.action(description=action.label, permissions=["moderate"])(run_it)
+
+
 @admin.register(Article)
 class ArticleAdmin(ModeratedAdmin):
     target = "article"
@@ -70,7 +80,7 @@ class ReplyAdmin(ModeratedAdmin, MPTTModelAdmin):
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "article"]
     mptt_level_indent = 20
-    actions = ["approve", "remove", "restore", "dismiss_flags", "lock_branch", "unlock_branch", "hold_branch", "remove_branch"]
+    actions = [_reply_action(name, action) for name, action in services.REPLY_ACTIONS.items()]
 
     @admin.display(description="reply")
     def short_body(self, reply):
@@ -84,38 +94,6 @@ class ReplyAdmin(ModeratedAdmin, MPTTModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.action(description="Approve held replies", permissions=["moderate"])
-    def approve(self, request, queryset):
-        self.run(request, queryset, services.reply_approve)
-
-    @admin.action(description="Remove (needs a reason)", permissions=["moderate"])
-    def remove(self, request, queryset):
-        self.run(request, queryset, services.reply_remove_by_moderator)
-
-    @admin.action(description="Restore removed replies", permissions=["moderate"])
-    def restore(self, request, queryset):
-        self.run(request, queryset, services.reply_restore)
-
-    @admin.action(description="Dismiss flags", permissions=["moderate"])
-    def dismiss_flags(self, request, queryset):
-        self.run(request, queryset, services.flags_dismiss)
-
-    @admin.action(description="Lock branch (needs a reason)", permissions=["moderate"])
-    def lock_branch(self, request, queryset):
-        self.run(request, queryset, services.branch_lock, locked=True)
-
-    @admin.action(description="Unlock branch", permissions=["moderate"])
-    def unlock_branch(self, request, queryset):
-        self.run(request, queryset, services.branch_lock, locked=False)
-
-    @admin.action(description="Hold whole branch (needs a reason)", permissions=["moderate"])
-    def hold_branch(self, request, queryset):
-        self.run(request, queryset, services.branch_hold)
-
-    @admin.action(description="Remove whole branch (needs a reason)", permissions=["moderate"])
-    def remove_branch(self, request, queryset):
-        self.run(request, queryset, services.branch_remove)
 
 
 @admin.register(Flag)

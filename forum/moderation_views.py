@@ -4,7 +4,6 @@ Every action is a POST to a service in forum.services; the admin's actions call 
 """
 
 import datetime
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,18 +19,6 @@ from accounts.models import User
 from . import selectors, services
 from .models import Article, Flag
 from .views import error_page
-
-REPLY_ACTIONS = {
-    "approve": (services.reply_approve, "Approved: the reply is published."),
-    "remove": (services.reply_remove_by_moderator, "Removed: the reply shows as a placeholder."),
-    "restore": (services.reply_restore, "Restored: the reply is published again."),
-    "dismiss": (services.flags_dismiss, "The flags are dismissed."),
-    "lock-branch": (partial(services.branch_lock, locked=True), "The branch is locked."),
-    "unlock-branch": (partial(services.branch_lock, locked=False), "The branch is unlocked."),
-    "hold-branch": (services.branch_hold, "The branch is held for review."),
-    "remove-branch": (services.branch_remove, "The branch is removed."),
-}
-
 
 def _moderators_only(request):
     if not selectors.is_moderator(request.user):
@@ -50,7 +37,7 @@ def queue(request):
     if refusal := _moderators_only(request):
         return refusal
     entries = selectors.moderation_queue(viewer=request.user)
-    return render(request, "moderation/queue.html", {"entries": entries, "actions": REPLY_ACTIONS})
+    return render(request, "moderation/queue.html", {"entries": entries})
 
 
 def reply_page(request, pk):
@@ -65,15 +52,15 @@ def reply_page(request, pk):
 def reply_action(request, pk, action):
     if refusal := _moderators_only(request):
         return refusal
-    if action not in REPLY_ACTIONS:
+    if action not in services.REPLY_ACTIONS:
         raise Http404("No such moderation action.")
     reply = selectors.reply_get(pk=pk)
-    service, done = REPLY_ACTIONS[action]
+    chosen = services.REPLY_ACTIONS[action]
     try:
-        service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
+        chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
     except services.PostingError as error:
         return error_page(request, error.message, error.status)
-    messages.success(request, done)
+    messages.success(request, chosen.done)
     return redirect(_back(request, reverse("forum:moderation_queue")))
 
 

@@ -19,7 +19,9 @@ max(tree_id) would come from a snapshot taken before the wait.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import logging
 import re
@@ -592,3 +594,25 @@ def user_unban(*, user: User, moderator: User, reason: str = "") -> User:
         current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
         _log(actor=moderator, action=ModerationLog.Action.UNBAN, user=current, reason=reason.strip())
     return current
+
+
+@dataclass(frozen=True)
+class ReplyAction:
+    """A moderation action on a reply, as the queue's buttons and the admin's actions offer it."""
+
+    service: Callable
+    label: str
+    done: str
+
+
+# One table for the site's queue (moderation_views) and the admin (admin.ReplyAdmin).
+REPLY_ACTIONS = {
+    "approve": ReplyAction(reply_approve, "Approve held replies", "Approved: the reply is published."),
+    "remove": ReplyAction(reply_remove_by_moderator, "Remove (needs a reason)", "Removed: the reply shows as a placeholder."),
+    "restore": ReplyAction(reply_restore, "Restore removed replies", "Restored: the reply is published again."),
+    "dismiss": ReplyAction(flags_dismiss, "Dismiss flags", "The flags are dismissed."),
+    "lock-branch": ReplyAction(partial(branch_lock, locked=True), "Lock branch (needs a reason)", "The branch is locked."),
+    "unlock-branch": ReplyAction(partial(branch_lock, locked=False), "Unlock branch", "The branch is unlocked."),
+    "hold-branch": ReplyAction(branch_hold, "Hold whole branch (needs a reason)", "The branch is held for review."),
+    "remove-branch": ReplyAction(branch_remove, "Remove whole branch (needs a reason)", "The branch is removed."),
+}
