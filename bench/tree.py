@@ -165,7 +165,9 @@ def machine() -> str:
     )
     return (
         f"{date.today().isoformat()}, {os.cpu_count()} cores, {mem_kib / 1024 / 1024:.0f} GiB, "
-        f"PostgreSQL {pg}, Python {platform.python_version()}"
+        f"PostgreSQL {pg}, Python {platform.python_version()}; "
+        # The machine may be shared: a busy one inflates every figure, the floor's as well.
+        f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])} at the start"
     )
 
 
