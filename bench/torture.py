@@ -88,6 +88,7 @@ class Ledger:
     maybe_removed: set[int] = field(default_factory=set)
     maybe_created: int = 0
     acknowledged: Counter = field(default_factory=Counter)
+    acknowledged_by: Counter = field(default_factory=Counter)  # "service" or "http"
     refused: Counter = field(default_factory=Counter)  # (kind, status)
     refused_parents: set[int] = field(default_factory=set)  # replies a 400 said could not be answered
     server_errors: list[str] = field(default_factory=list)
@@ -312,6 +313,7 @@ def writer_loop(writer, ledger: Ledger, *, seed: int, deadline: float, max_write
                     ledger.removed.add(target)
             with ledger.lock:
                 ledger.acknowledged[kind] += 1
+                ledger.acknowledged_by[writer.name.split("-")[0]] += 1
         except Refused as refusal:
             with ledger.lock:
                 ledger.refused[(kind, refusal.status)] += 1
@@ -569,6 +571,8 @@ def main() -> int:
     print(f"\nacknowledged writes: {total} in {elapsed:.1f} s = {total / elapsed:.1f} writes/s")
     for kind in ("reply", "top", "edit", "remove"):
         print(f"  {kind:<7} {ledger.acknowledged[kind]:>6}  ({ledger.acknowledged[kind] / elapsed:.1f}/s)")
+    by = ", ".join(f"{source} {n} ({n / elapsed:.1f}/s)" for source, n in sorted(ledger.acknowledged_by.items()))
+    print(f"  by writer: {by}")
     refusals = ", ".join(f"{kind} {status}: {n}" for (kind, status), n in sorted(ledger.refused.items())) or "none"
     print(f"refused (4xx, expected): {refusals}")
     print(f"429 (flood limit): {sum(n for (_, status), n in ledger.refused.items() if status == 429)}")
