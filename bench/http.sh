@@ -83,7 +83,7 @@ ERRORS=$(grep -cE ' ERROR |\[ERROR\]|\[CRITICAL\]|Traceback' "$LOG" || true)
 
 echo
 echo "\$ DURATION=$DURATION CONNECTIONS=$CONNECTIONS WORKERS=$WORKERS BENCH_DATABASE_URL=$DATABASE_URL bench/http.sh"
-echo "# $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(psql "$DATABASE_URL" -Atc 'show server_version' | cut -d' ' -f1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), git $(git rev-parse --short HEAD); load average $LOAD before the run"
+echo "# $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), PostgreSQL $(psql "$DATABASE_URL" -Atc 'show server_version' | cut -d' ' -f1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), git $(git rev-parse --short HEAD); load average $LOAD before the run"
 echo "# gunicorn $WORKERS sync workers, bench.settings (production + /bench/trivial/), wrk -t2 -c$CONNECTIONS -d${DURATION}s, wrk and server on the same 2 cores"
 $PY - "$OUT" "$SEED_REPLIES" "$ERRORS" "${ORDER[@]}" <<'EOF'
 import re
