@@ -522,7 +522,8 @@ def main() -> int:
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, PostgreSQL {pg}, database {args.database_url}; "
           f"load average {load} at the start")
-    print("# bench.settings (production) with FORUM_FLOOD_SECONDS=0 (flood limit off) and the dummy mail backend")
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    print(f"# git {git}; bench.settings (production) with FORUM_FLOOD_SECONDS=0 (flood limit off) and the dummy mail backend")
     call_command("migrate", verbosity=0)
     if args.http_writers and not (ROOT / "staticfiles" / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)  # error pages link static files
