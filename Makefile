@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 5
 POSTGRES_URL ?= postgres://root@127.0.0.1:5432/test
 
-.PHONY: install run serve lint test test-sqlite test-postgres check-postgres clean
+.PHONY: install run serve lint test test-sqlite test-postgres test-browser check-postgres clean
 
 # Rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -64,6 +64,11 @@ test-postgres: install
 	else \
 		echo "PostgreSQL at $(POSTGRES_URL) is unreachable: SKIPPED the PostgreSQL run." >&2; \
 	fi
+
+## Only the browser tests (Playwright driving Debian's chromium; see README), on SQLite. They
+## save screenshots under docs/screenshots/raw/.
+test-browser: install
+	env -u DATABASE_URL $(PY) -m pytest -m browser
 
 check-postgres:
 	@$(PY) -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" "$(POSTGRES_URL)"

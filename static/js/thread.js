@@ -59,6 +59,42 @@
       });
   }
 
+  // j and k move to the next and previous reply, for reading a long thread from the keyboard.
+  // Replies inside a folded branch are skipped: they are not on the screen. (Asked of <details>
+  // itself: Chrome hides a folded branch with content-visibility, which leaves offsetParent set.)
+  function replyCards() {
+    return Array.prototype.filter.call(document.querySelectorAll("li.reply > .reply-card"), function (card) {
+      return !card.closest("details:not([open])");
+    });
+  }
+
+  function moveBetweenReplies(step) {
+    var cards = replyCards();
+    if (!cards.length) return;
+    // From wherever focus is inside a reply (its card, a link in it, its fold toggle).
+    var active = document.activeElement;
+    var reply = active && active.closest ? active.closest("li.reply") : null;
+    var index = reply ? cards.indexOf(reply.querySelector(":scope > .reply-card")) : -1;
+    var next = index === -1 ? (step > 0 ? 0 : cards.length - 1) : index + step;
+    if (next < 0 || next >= cards.length) return;
+    cards[next].focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "j" && event.key !== "k") return;
+    // With a modifier the key belongs to the browser or a screen reader; in a field it is text.
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target;
+    if (target.isContentEditable || (target.closest && target.closest("input, textarea, select"))) return;
+    event.preventDefault();
+    moveBetweenReplies(event.key === "j" ? 1 : -1);
+  });
+
+  // The hint names keys that only work with this script, so it stays hidden without it.
+  Array.prototype.forEach.call(document.querySelectorAll(".js-shortcuts-hint"), function (hint) {
+    hint.hidden = false;
+  });
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.js-reply");
     if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
