@@ -4,6 +4,7 @@ the one-line request log, and the Content-Security-Policy header (Django 5.2 has
 """
 
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 
 request_logger = logging.getLogger("forum.requests")
+
+# allauth puts one-time keys in these paths (password reset, email confirmation): whoever reads
+# the logs must not be able to use them.
+_SECRET_IN_PATH = re.compile(r"^(/accounts/(?:password/reset/key|confirm-email)/)[^/]+")
 
 # The pages load only their own files: thread.js and forum.css, and the admin's own static
 # files. No inline <script>, no inline style, no images from elsewhere (reply images are off in
@@ -85,7 +90,7 @@ class RequestLogMiddleware:
         request_logger.info(
             "%s %s %s %.0fms user=%s",
             request.method,
-            escape_uri_path(request.path),
+            _SECRET_IN_PATH.sub(r"\1[key]", escape_uri_path(request.path)),
             response.status_code,
             elapsed_ms,
             user_id,

@@ -187,6 +187,15 @@ def test_request_log_leaves_out_the_query_string_and_cannot_be_split_by_a_crafte
     assert line.startswith("GET /no-such-page%0A2026%20forged%20line/ 404 ")
 
 
+def test_request_log_hides_the_one_time_keys_in_reset_and_confirmation_links(client, db, request_log):
+    client.get("/accounts/password/reset/key/2-cf3a9-0123456789abcdef/")
+    client.get("/accounts/confirm-email/MQ:1vXyZ:secretsignature/")
+    lines = request_log()
+    assert "0123456789abcdef" not in "".join(lines) and "secretsignature" not in "".join(lines)
+    assert lines[0].startswith("GET /accounts/password/reset/key/[key]/ ")
+    assert lines[1].startswith("GET /accounts/confirm-email/[key]/ ")
+
+
 def test_health_check_answers_a_probe_by_private_address_over_plain_http(client, db, behind_the_load_balancer, request_log):
     response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 200
