@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,7 +77,7 @@ def article_upsert(*, data: ArticleData) -> Article:
 
 def thread_changed(article_id: int) -> None:
     """Give the article's thread a new version once this transaction commits, so signed-out
-    readers' cached pages of it are drawn again (views._anonymous_thread)."""
+    readers' cached pages of it are drawn again (views._article_for_anonymous)."""
     transaction.on_commit(lambda: cache.set(f"thread-version:{article_id}", uuid.uuid4().hex, None))
 
 
@@ -87,12 +88,21 @@ def _lock_new_tree() -> None:
 
 
 def _lock_branch_of(parent: Reply) -> Reply:
-    """Lock the branch root above `parent`, then return `parent` as it is now."""
+    """Lock the branch root above `parent`, then return `parent` as it is now.
+
+    The parent comes back with its article (for the article's lock) and its author (for the
+    notification) in the same query: each round trip here is spent holding the branch lock.
+    """
     while True:
-        tree_id = Reply.objects.filter(pk=parent.pk).values_list("tree_id", flat=True).get()
-        Reply.objects.select_for_update().filter(tree_id=tree_id, parent__isnull=True).get()
-        fresh = Reply.objects.select_related("article").get(pk=parent.pk)
-        if fresh.tree_id == tree_id:  # trees never move today; the check keeps that assumption honest
+        tree_of_parent = Reply.objects.filter(pk=parent.pk).values("tree_id")
+        locked_tree = (
+            Reply.objects.select_for_update()
+            .filter(tree_id=Subquery(tree_of_parent), parent__isnull=True)
+            .values_list("tree_id", flat=True)
+            .get()
+        )
+        fresh = Reply.objects.select_related("article", "author").get(pk=parent.pk)
+        if fresh.tree_id == locked_tree:  # trees never move today; the check keeps that assumption honest
             return fresh
 
 
@@ -186,17 +196,19 @@ def reply_create(
     now = None if imported else timezone.now()
     try:
         with transaction.atomic():
-            if Article.objects.filter(pk=article.pk, locked=True).exists():
-                raise PostingError("This discussion is locked: no new replies can be posted.", status=403)
             if parent is None:
                 _lock_new_tree()
+                locked = Article.objects.filter(pk=article.pk, locked=True).exists()
             else:
                 parent = _lock_branch_of(parent)
                 if parent.article_id != article.pk:
                     raise PostingError("That reply belongs to another article.")
-                if not imported:  # the seed's thread happened: its shape is kept whatever we hold
-                    _check_parent(parent, article)
-                    _check_branch_open(parent)
+                locked = parent.article.locked
+            if locked:
+                raise PostingError("This discussion is locked: no new replies can be posted.", status=403)
+            if parent is not None and not imported:  # the seed's thread happened: its shape is kept
+                _check_parent(parent, article)
+                _check_branch_open(parent)
             reply = Reply(
                 article=article,
                 parent=parent,

@@ -54,65 +54,65 @@ def article(request, slug):
         page, sort = _thread_query(request)
     except BadThreadQuery as error:
         return error_page(request, str(error), 400, title="That page of the discussion cannot be shown", article=article)
+    if not request.user.is_authenticated:
+        return _article_for_anonymous(request, article, page, sort)
     now = timezone.now()
     visit = selectors.visit_get(user=request.user, article=article)
     try:
-        if request.user.is_authenticated:
-            thread = selectors.thread_page(
-                article=article,
-                page=page,
-                sort=sort,
-                viewer=request.user,
-                new_after=selectors.new_after(visit=visit, at=now),
-            )
-            thread_html = thread_list(thread)
-        else:
-            thread, thread_html = _anonymous_thread(article, page, sort)
+        thread = selectors.thread_page(
+            article=article,
+            page=page,
+            sort=sort,
+            viewer=request.user,
+            new_after=selectors.new_after(visit=visit, at=now),
+        )
     except selectors.PageOutOfRange:
-        return error_page(request, f"The discussion has no page {request.GET.get('page')}.", 404, title="No such page", article=article)
-    if request.user.is_authenticated:
-        services.visit_record(user=request.user, article=article, at=now, previous=visit)
-    base = article.get_absolute_url()
+        return _no_such_page(request, article)
+    services.visit_record(user=request.user, article=article, at=now, previous=visit)
     context = {
-        "article": article,
-        "thread": thread,
-        "thread_html": thread_html,
-        "nav": _nav(base, thread),
+        **_article_context(article, thread),
         "form": ReplyForm(initial={"form_token": uuid.uuid4().hex}),
-        "posting_ban": request.user.posting_ban() if request.user.is_authenticated else None,
+        "posting_ban": request.user.posting_ban(),
     }
     return render(request, "forum/article.html", context)
 
 
-@dataclass
-class CachedThread:
-    """What the article page needs of a page of the thread besides its HTML."""
-
-    total: int
-    number: int
-    pages: int
-    sort: str
-    new_count: int = 0
-    first_new: None = None
+def _article_context(article, thread) -> dict:
+    return {
+        "article": article,
+        "thread": thread,
+        "thread_html": thread_list(thread),
+        "nav": _nav(article.get_absolute_url(), thread),
+    }
 
 
-def _anonymous_thread(article, page: int, sort: str):
-    """A page of the thread as signed-out readers see it, cached per version of the thread.
+def _no_such_page(request, article):
+    message = f"The discussion has no page {request.GET.get('page')}."
+    return error_page(request, message, 404, title="No such page", article=article)
 
-    Everyone signed out sees the same page (no per-reader actions or "new" marks), so it is drawn
-    once and kept: `services` give the thread a new version whenever anything in it changes, and
-    FORUM_THREAD_CACHE_SECONDS bounds the rest ("3 minutes ago", a changed display name).
+
+def _article_for_anonymous(request, article, page: int, sort: str):
+    """The article page as every signed-out reader sees it, cached per version of the thread.
+
+    Signed-out readers all get the same page: no per-reader actions, no "new" marks, and no
+    form (so no CSRF token; "Reply to the article" links to the reply page). So it is drawn once
+    and kept: services give the thread a new version on commit whenever anything in it changes,
+    and FORUM_THREAD_CACHE_SECONDS bounds the rest ("3 minutes ago", a changed display name).
+    A visitor with a message waiting (say "You have signed out.") gets a page drawn for them.
     """
     seconds = settings.FORUM_THREAD_CACHE_SECONDS
-    key = f"thread:{article.pk}:{selectors.thread_version(article.pk)}:{page}:{sort}"
-    cached = cache.get(key) if seconds else None
-    if cached is None:
+    cacheable = seconds > 0 and not messages.get_messages(request)
+    key = f"article-page:{article.pk}:{selectors.thread_version(article.pk)}:{page}:{sort}"
+    if cacheable and (content := cache.get(key)) is not None:
+        return HttpResponse(content)
+    try:
         thread = selectors.thread_page(article=article, page=page, sort=sort, viewer=AnonymousUser())
-        summary = CachedThread(total=thread.total, number=thread.number, pages=thread.pages, sort=thread.sort)
-        cached = (summary, thread_list(thread))
-        if seconds:
-            cache.set(key, cached, seconds)
-    return cached
+    except selectors.PageOutOfRange:
+        return _no_such_page(request, article)
+    response = render(request, "forum/article.html", _article_context(article, thread))
+    if cacheable:
+        cache.set(key, response.content, seconds)
+    return response
 
 
 def error_page(

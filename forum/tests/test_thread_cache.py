@@ -1,4 +1,4 @@
-"""Signed-out readers get pages of a thread from the cache, and never a stale one after a change."""
+"""Signed-out readers get article pages from the cache, and never a stale one after a change."""
 
 import pytest
 from django.urls import reverse
@@ -65,3 +65,22 @@ def test_pages_and_orders_are_cached_apart(client, cached, thread, make_reply):
     assert oldest.index("The first word") < oldest.index("Second top-level")
     assert newest.index("Second top-level") < newest.index("The first word")
     assert Reply.objects.count() == 2
+
+
+def test_the_signed_out_page_is_the_same_for_everyone_and_carries_no_token(client, cached, thread):
+    article, _ = thread
+    first = client.get(article.get_absolute_url()).content
+    second = client.get(article.get_absolute_url()).content
+    assert first == second
+    assert b"csrfmiddlewaretoken" not in first and b"form_token" not in first
+    assert reverse("forum:reply_top", args=[article.slug]).encode() in first  # the way to reply
+
+
+def test_a_visitor_with_a_message_waiting_gets_it(client, cached, thread, make_user):
+    article, _ = thread
+    client.get(article.get_absolute_url())  # cached now
+    user = make_user()
+    client.force_login(user)
+    client.post(reverse("account_logout"))  # leaves "You have signed out." for the next page
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "You have signed out." in page
