@@ -64,6 +64,7 @@ def article_save(*, article: Article) -> Article:
     """Save an article as edited (in the admin, say), with its body rendered again."""
     article.body_html = render_markdown(article.body)
     article.save()
+    thread_changed(article.pk)  # its cached pages show the article too
     return article
 
 

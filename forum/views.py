@@ -49,6 +49,8 @@ def home(request):
 
 
 def article(request, slug):
+    if not request.user.is_authenticated and (cached := _cached_article_page(request, slug)):
+        return cached
     article = selectors.article_get(slug=slug)
     try:
         page, sort = _thread_query(request)
@@ -102,7 +104,7 @@ def _article_for_anonymous(request, article, page: int, sort: str):
     """
     seconds = settings.FORUM_THREAD_CACHE_SECONDS
     cacheable = seconds > 0 and not messages.get_messages(request)
-    key = f"article-page:{article.pk}:{selectors.thread_version(article.pk)}:{page}:{sort}"
+    key = _article_page_key(article.pk, page, sort)
     if cacheable and (content := cache.get(key)) is not None:
         return HttpResponse(content)
     try:
@@ -112,7 +114,34 @@ def _article_for_anonymous(request, article, page: int, sort: str):
     response = render(request, "forum/article.html", _article_context(article, thread))
     if cacheable:
         cache.set(key, response.content, seconds)
+        cache.set(_ARTICLE_ID_KEY.format(article.slug), article.pk, seconds)
     return response
+
+
+_ARTICLE_ID_KEY = "article-id:{}"
+
+
+def _article_page_key(article_id: int, page: int, sort: str) -> str:
+    return f"article-page:{article_id}:{selectors.thread_version(article_id)}:{page}:{sort}"
+
+
+def _cached_article_page(request, slug: str):
+    """The signed-out page from the cache, without touching the database; None on a miss.
+
+    The slug leads to the article's id through the cache too, so a hit costs no query. An article
+    whose slug changes gets a new thread version (services.article_save), so its old pages miss.
+    """
+    if settings.FORUM_THREAD_CACHE_SECONDS <= 0 or messages.get_messages(request):
+        return None
+    try:
+        page, sort = _thread_query(request)
+    except BadThreadQuery:
+        return None  # drawn normally, with its error page
+    article_id = cache.get(_ARTICLE_ID_KEY.format(slug))
+    if article_id is None:
+        return None
+    content = cache.get(_article_page_key(article_id, page, sort))
+    return HttpResponse(content) if content is not None else None
 
 
 def error_page(

@@ -24,7 +24,7 @@ def thread(make_article, make_reply):
 def test_a_second_signed_out_read_is_served_from_the_cache(client, cached, thread, django_assert_num_queries):
     article, _ = thread
     first = client.get(article.get_absolute_url()).content.decode()
-    with django_assert_num_queries(1):  # the article; the thread comes from the cache
+    with django_assert_num_queries(0):  # the slug, the thread's version and the page: all cached
         second = client.get(article.get_absolute_url()).content.decode()
     def thread_of(page):  # the forms around it carry per-request tokens
         return page[page.index('<ol class="thread">') : page.rindex("</ol>")]
@@ -84,3 +84,19 @@ def test_a_visitor_with_a_message_waiting_gets_it(client, cached, thread, make_u
     client.post(reverse("account_logout"))  # leaves "You have signed out." for the next page
     page = client.get(article.get_absolute_url()).content.decode()
     assert "You have signed out." in page
+
+
+def test_an_edited_article_is_drawn_again(client, cached, thread, django_capture_on_commit_callbacks):
+    article, _ = thread
+    client.get(article.get_absolute_url())
+    article.body = "A corrected text."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_save(article=article)
+    assert "A corrected text." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_bad_page_number_is_still_refused_when_the_page_is_cached(client, cached, thread):
+    article, _ = thread
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url() + "?page=abc").status_code == 400
+    assert client.get(article.get_absolute_url() + "?page=9").status_code == 404
