@@ -19,13 +19,12 @@ max(tree_id) would come from a snapshot taken before the wait.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-
 import logging
 import re
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
