@@ -7,6 +7,19 @@ from . import selectors, services
 from .models import Article, Flag, ModerationLog, Reply
 
 
+class ReadOnly:
+    """No adding, editing or deleting in the admin: these rows change only through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReasonActionForm(ActionForm):
     """The admin's action bar gets a reason box: moderation actions are logged with a reason."""
 
@@ -67,7 +80,7 @@ class ArticleAdmin(ModeratedAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(ModeratedAdmin, MPTTModelAdmin):
+class ReplyAdmin(ReadOnly, ModeratedAdmin, MPTTModelAdmin):
     """The replies as an indented tree, read-only but for moderation actions.
 
     Tree fields must only change under the services' locks, so the admin neither adds, moves
@@ -86,45 +99,19 @@ class ReplyAdmin(ModeratedAdmin, MPTTModelAdmin):
     def short_body(self, reply):
         return (reply.body[:80] + "…") if len(reply.body) > 80 else (reply.body or "(no text)")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["reply", "flagger", "reason", "created", "resolved"]
     list_filter = ["reason", "resolved"]
     list_select_related = ["reply", "flagger"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the log is append-only, and only the services append to it."""
 
     list_display = ["created", "actor", "action", "reply", "article", "user", "reason", "detail"]
     list_filter = ["action"]
     list_select_related = ["actor", "reply", "article", "user"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
