@@ -476,7 +476,7 @@ def _thread(replies, *, article, sort, root_level, depth, viewer, new_after, foc
 
 
 def reply_get(*, pk: int) -> Reply:
-    return get_object_or_404(Reply.objects.select_related("author", "article", "parent__author"), pk=pk)
+    return get_object_or_404(Reply.objects.select_related("author", "article", "parent__author", "parent__article"), pk=pk)
 
 
 def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
@@ -582,7 +582,7 @@ def moderation_queue(*, viewer) -> list[QueueEntry]:
     replies = list(
         Reply.objects.filter(Q(status=Reply.Status.HELD) | Q(flags__resolved__isnull=True, flags__isnull=False))
         .distinct()
-        .select_related("author", "article", "parent__author")
+        .select_related("author", "article", "parent__author", "parent__article")
         .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(resolved__isnull=True).select_related("flagger")))
         .order_by(F("created").asc(nulls_first=True), "id")[:200]
     )

@@ -235,14 +235,16 @@ def test_the_queue_shows_held_and_flagged_replies_with_context(client, make_user
 
 
 def test_the_queue_costs_the_same_queries_for_2_or_20_entries(client, make_user, make_reply, article, moderator, settings):
+    # Each held reply answers another, so the queue also draws every parent with its article.
+    parent = make_reply(article=article, body="The parent of them all")
     settings.FORUM_MODERATION_HOOKS = ["forum.tests.test_moderation.hold_everything"]
     client.force_login(moderator)
     for _ in range(2):
-        make_reply(article=article, author=make_user())
+        make_reply(article=article, parent=parent, author=make_user())
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("forum:moderation_queue"))
     for _ in range(18):
-        make_reply(article=article, author=make_user())
+        make_reply(article=article, parent=parent, author=make_user())
     with CaptureQueriesContext(connection) as big:
         client.get(reverse("forum:moderation_queue"))
     assert len(big) == len(small)
