@@ -5,7 +5,8 @@ import itertools
 import pytest
 from django.db import connection
 
-from forum import services
+from forum.posting import services as posting
+from forum.threads import services as articles
 
 _numbers = itertools.count(1)
 
@@ -59,7 +60,7 @@ def make_article():
         title = title or f"Article {number}"
         fields.setdefault("slug", f"article-{number}")
         fields.setdefault("body", "Some text.")
-        return services.article_upsert(data=services.ArticleData(title=title, **fields))
+        return articles.article_upsert(data=articles.ArticleData(title=title, **fields))
 
     return make
 
@@ -74,7 +75,7 @@ def make_reply(make_user):
             if not default_author:
                 default_author.append(make_user())
             author = default_author[0]
-        return services.reply_create(article=article, parent=parent, author=author, body=body)
+        return posting.reply_create(article=article, parent=parent, author=author, body=body)
 
     return make
 

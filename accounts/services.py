@@ -1,10 +1,40 @@
-"""Writes to accounts that are not signups (allauth owns those)."""
+"""Writes to accounts that are not sign-ups (allauth owns those): imported commenters, names,
+settings, the moderator role and suspensions.
 
+accounts knows nothing of the forum: the forum's moderation actions (forum.moderation.actions)
+decide who may suspend whom, and log it, and call the writes here to do it.
+"""
+
+from __future__ import annotations
+
+import datetime
 import re
 
+from django import forms
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
 
 from .models import User
+
+NAME_TAKEN = "That name is taken, or looks too much like a name that is. Please pick another."
+
+
+class NameTaken(ValidationError):
+    def __init__(self):
+        super().__init__(NAME_TAKEN, code="name_taken")
+
+
+def check_name_available(name: str, *, user: User | None = None) -> None:
+    """Raise NameTaken when `name` reads like another account's username or display name.
+
+    The one check for every way a name is set: sign-up (accounts.adapter) and the settings page.
+    The unique canonical columns refuse what slips past it.
+    """
+    others = User.objects.named_like(name)
+    if user is not None and user.pk is not None:
+        others = others.exclude(pk=user.pk)
+    if name.strip() and others.exists():
+        raise NameTaken()
 
 
 def imported_username(name: str) -> str:
@@ -25,15 +55,10 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
     )
 
 
-class NameTaken(Exception):
-    pass
-
-
 def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -> User:
     """Raises NameTaken when the display name reads like someone else's name."""
     display_name = display_name.strip()
-    if display_name and User.objects.named_like(display_name).exclude(pk=user.pk).exists():
-        raise NameTaken("That name is taken, or looks too much like a name that is. Please pick another.")
+    check_name_available(display_name, user=user)
     user.display_name = display_name
     user.email_on_reply = email_on_reply
     user.save(update_fields=["display_name", "display_canonical", "email_on_reply"])
@@ -53,3 +78,48 @@ def moderator_set(*, user: User, moderator: bool) -> User:
     else:
         user.groups.remove(group)
     return user
+
+
+# --- Suspensions ---------------------------------------------------------------------------------
+
+
+def parse_suspension_end(text: str) -> datetime.datetime | None:
+    """The end of a suspension as typed in a form: a date (2026-12-31, or 31/12/2026 as the
+    site's locale writes it), which lasts to the end of that day UTC; empty is for good.
+
+    Raises ValueError with a message for the user. The one parser, for the moderation page and
+    the admin's action.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        day = forms.DateField().clean(text)
+    except ValidationError as error:
+        raise ValueError("The end date must be a date such as 2026-12-31.") from error
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+
+
+def suspension_set(*, user: User, until, reason: str, now) -> User | None:
+    """Suspend `user` from posting until `until` (None: for good). Locks the user's row.
+
+    Returns the user, or None when they are already suspended on these terms. The caller checks
+    who may do it and logs it, in the same transaction.
+    """
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if current.posting_ban(now) and current.banned_until == until:
+        return None
+    current.banned_at, current.banned_until, current.ban_reason = now, until, reason
+    current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
+    return current
+
+
+def suspension_lift(*, user: User) -> User | None:
+    """End `user`'s suspension; None when they are not suspended. Locks the user's row."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if not current.posting_ban():
+        return None
+    current.banned_at = current.banned_until = None
+    current.ban_reason = ""
+    current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
+    return current

@@ -6,5 +6,4 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
-    path("users/<str:username>/", views.profile, name="profile"),
 ]

@@ -19,9 +19,9 @@ django.setup()
 
 from accounts.models import User  # noqa: E402
 from bench.shapes import thread_shape  # noqa: E402
-from forum import services  # noqa: E402
 from forum.models import Article, Reply  # noqa: E402
-from forum.testing import build_forest  # noqa: E402
+from forum.threads import services  # noqa: E402
+from testkit.forest import build_forest  # noqa: E402
 
 SLUG = "bench-10k"
 SIZE = 10_000

@@ -13,7 +13,6 @@ environment), except:
 import os
 
 from config.settings.prod import *  # noqa: F403
-from config.settings.prod import FORUM_FLOOD_SECONDS
 
 ROOT_URLCONF = "bench.urls"
 

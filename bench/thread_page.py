@@ -3,7 +3,7 @@
     .venv/bin/python bench/thread_page.py [SIZE ...]
 
 Runs on a throwaway test database (SQLite unless DATABASE_URL says otherwise), with threads
-made by forum.testing.build_forest. Prints, per size, the queries and the median time of the
+made by testkit.forest.build_forest. Prints, per size, the queries and the median time of the
 first page in each order, and of the reply page of the deepest reply.
 """
 
@@ -30,9 +30,9 @@ def main(sizes):
     old = setup_databases(verbosity=0, interactive=False)
     try:
         from accounts.models import User
-        from forum import selectors, services
         from forum.models import Reply
-        from forum.testing import build_forest
+        from forum.threads import selectors, services
+        from testkit.forest import build_forest
 
         author = User.objects.create_user(username="bench", password="bench-password-1")
         client = Client()

@@ -8,7 +8,7 @@ production settings, with the flood limit off (BENCH_FLOOD_SECONDS=0): the inser
 accounts, several a second each. Emails go to the dummy backend and the per-request log line is
 off, so neither lands in the output.
 
-For each size it builds one thread with forum.testing.build_forest, shaped by
+For each size it builds one thread with testkit.forest.build_forest, shaped by
 bench.shapes.thread_shape, then measures:
 
 - the first page and the permalink of the deepest reply through django.test.Client (every
@@ -177,8 +177,8 @@ def build(sizes: list[int], seed: int):
 
     from accounts.models import User
     from bench.shapes import shape_stats, thread_shape
-    from forum import services
-    from forum.testing import build_forest
+    from forum.threads import services
+    from testkit.forest import build_forest
 
     builder = User.objects.create_user(username="bench-builder", email="builder@example.com")
     threads = {}
@@ -211,8 +211,8 @@ def build(sizes: list[int], seed: int):
 
 
 def measure_inserts(threads, authors, *, inserts: int, seed: int) -> dict[int, list[float]]:
-    from forum import services
     from forum.models import Reply
+    from forum.posting import services
 
     rng = random.Random(seed)
     timings = {size: [] for size in threads}
@@ -232,24 +232,24 @@ def measure_inserts(threads, authors, *, inserts: int, seed: int) -> dict[int, l
 
 
 def measure_pages(threads, *, requests: int) -> list[dict]:
-    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
     from django.urls import reverse
 
-    from forum import selectors
+    from forum.conf import forum_settings
     from forum.models import Reply
+    from forum.threads import selectors
 
     client = Client()
-    depth, page_size = settings.FORUM_DISPLAY_DEPTH, settings.FORUM_PAGE_SIZE
+    depth, page_size = forum_settings.DISPLAY_DEPTH, forum_settings.PAGE_SIZE
     results = []
     for size, (article, _) in threads.items():
         prefix = reverse("forum:reply", kwargs={"slug": article.slug, "pk": 0})[: -len("0/")]
         deepest = Reply.objects.filter(article=article).order_by("-level", "pk").first()
-        page_rows = [item.reply.pk for item in selectors.thread_page(article=article).items]
+        page_rows = [reply.pk for reply in selectors.thread_page(article=article).rows]
         branch = selectors.reply_branch(reply=deepest)
-        branch_rows = [item.reply.pk for item in branch.ancestors] + [item.reply.pk for item in branch.thread.items]
+        branch_rows = [reply.pk for reply in branch.above] + [reply.pk for reply in branch.below]
 
         def first_floor(cursor):
             return floor_first_page(cursor, article=article, prefix=prefix, page_size=page_size, depth=depth)
@@ -338,7 +338,7 @@ def main() -> int:
         print(f"# settings: bench.settings (production), database test_{db['NAME']}; FORUM_FLOOD_SECONDS=0 "
               f"(flood limit off), inserts from {INSERT_AUTHORS} verified accounts, unique bodies")
         print(f"# git {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}")
-        print("\n## Threads (bench.shapes.thread_shape, built with forum.testing.build_forest)")
+        print("\n## Threads (bench.shapes.thread_shape, built with testkit.forest.build_forest)")
         threads, authors = build(args.sizes, args.seed)
 
         print(f"\n## Pages at the sizes built, through django.test.Client, anonymous: p50 of {args.requests}; floor = 1 raw query + f-strings")
@@ -375,10 +375,10 @@ def main() -> int:
             + ("met" if largest / smallest <= TARGET_INSERT_RATIO else f"MISSED by {largest / smallest / TARGET_INSERT_RATIO:.2f}x"),
         ]
 
-        from forum.selectors import tree_violations
+        from forum.threads.tree import tree_violations
 
         violations = tree_violations()
-        print(f"\n## Targets\n" + "\n".join(f"- {line}" for line in verdicts))
+        print("\n## Targets\n" + "\n".join(f"- {line}" for line in verdicts))
         print(f"- trees after the run: {len(violations)} violations")
         print(f"\n# total {time.perf_counter() - started:.0f} s")
         return 1 if violations else 0

@@ -7,3 +7,4 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
+        from .notifications import receivers  # noqa: F401 - connects the notifications to the signals

@@ -1,14 +1,21 @@
-"""Start-up checks: a moderation hook that does not import would otherwise fail on the first post."""
+"""Start-up checks: a bad forum setting fails `manage.py check` (and every start), not the first
+post that reads it."""
+
+from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.core.checks import Error, register
 from django.utils.module_loading import import_string
 
+from .conf import DEFAULTS, TYPES, forum_settings
+
 
 @register()
 def moderation_hooks_import(app_configs, **kwargs):
     errors = []
-    for path in getattr(settings, "FORUM_MODERATION_HOOKS", []):
+    for path in forum_settings.MODERATION_HOOKS:
         try:
             hook = import_string(path)
         except ImportError as error:
@@ -20,3 +27,36 @@ def moderation_hooks_import(app_configs, **kwargs):
         if not callable(hook):
             errors.append(Error(f"FORUM_MODERATION_HOOKS: {path!r} is not callable", id="forum.E002"))
     return errors
+
+
+@register()
+def settings_have_the_right_types(app_configs, **kwargs):
+    errors = []
+    for name in DEFAULTS:
+        if not hasattr(settings, f"FORUM_{name}"):
+            continue
+        value = getattr(forum_settings, name)
+        expected = TYPES[name]
+        # A bool is an int to isinstance(); an int setting must not be True.
+        wrong_bool = isinstance(value, bool) and expected is int
+        if wrong_bool or not isinstance(value, expected):
+            errors.append(Error(f"FORUM_{name} must be {_type_name(expected)}, not {value!r}", id="forum.E003"))
+        elif expected is int and value < 0:
+            errors.append(Error(f"FORUM_{name} must not be negative, not {value}", id="forum.E003"))
+    watched = forum_settings.WATCHED_WORDS
+    if isinstance(watched, dict):
+        for verdict, patterns in watched.items():
+            if verdict not in {"reject", "hold"}:
+                errors.append(Error(f"FORUM_WATCHED_WORDS: unknown verdict {verdict!r}", id="forum.E004",
+                                    hint='Use "reject" or "hold".'))
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    errors.append(Error(f"FORUM_WATCHED_WORDS: {pattern!r}: {error}", id="forum.E004"))
+    return errors
+
+
+def _type_name(expected) -> str:
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(kind.__name__ for kind in kinds)

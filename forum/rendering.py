@@ -1,13 +1,19 @@
-"""Markdown to sanitised HTML, done once when a reply or article is written.
+"""Markdown to sanitised HTML, done once when a reply or article is written; and the one module
+that marks HTML safe for a template.
 
 Two layers, because either alone has failed somewhere: markdown-it's `js-default` preset never
 passes raw HTML through, and nh3 (ammonia) then allows only a small set of tags and attributes
 and only http, https and mailto links, whatever the Markdown produced.
+
+Two things are marked safe, both here: a `body_html` column (stored_html), which only
+render_markdown() fills, and the output of the Jinja2 fragments (jinja_fragment), which
+autoescape everything they print but what is already marked safe.
 """
 
 import re
 
 import nh3
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -37,11 +43,18 @@ def render_markdown(source: str) -> str:
 
 
 def stored_html(html: str) -> SafeString:
-    """Mark HTML from the database as safe: the one place the project does so.
-
-    Only call it on a `body_html` column, which only render_markdown() fills.
-    """
+    """Mark HTML from the database as safe. Only call it on a `body_html` column, which only
+    render_markdown() fills."""
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 when it was written
+
+
+def jinja_fragment(name: str, context: dict) -> SafeString:
+    """A Jinja2 template of templates/jinja2/ (the thread, the reply card) drawn to safe HTML.
+
+    Jinja2 autoescapes everything it prints (forum.jinja_env) and lets through only what is
+    already marked safe, by stored_html. So its output as a whole is safe HTML.
+    """
+    return mark_safe(get_template(name, using="jinja2").render(context))  # noqa: S308
 
 
 # Characters that start Markdown syntax anywhere in a line.

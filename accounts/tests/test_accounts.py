@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from forum import services
+from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +127,9 @@ def test_the_cache_is_local_memory_by_default_and_redis_when_configured():
 def test_the_profile_shows_name_join_date_and_replies_newest_first(client, make_user, make_article):
     article = make_article()
     person = make_user("writer", display_name="A Writer")
-    older = services.reply_create(article=article, author=person, body="Older words")
-    newer = services.reply_create(article=article, author=person, body="Newer words")
-    page = client.get(reverse("accounts:profile", args=["writer"])).content.decode()
+    older = posting.reply_create(article=article, author=person, body="Older words")
+    newer = posting.reply_create(article=article, author=person, body="Newer words")
+    page = client.get(reverse("forum:profile", args=["writer"])).content.decode()
     assert "A Writer" in page and "@writer" in page and "joined" in page
     assert page.index("Newer words") < page.index("Older words")
     assert f'href="{newer.get_absolute_url()}"' in page
@@ -137,7 +137,7 @@ def test_the_profile_shows_name_join_date_and_replies_newest_first(client, make_
 
 
 def test_an_imported_commenters_profile_says_the_join_date_is_unknown(client, seeded):
-    page = client.get(reverse("accounts:profile", args=["Atle_Rørdam"])).content.decode()
+    page = client.get(reverse("forum:profile", args=["Atle_Rørdam"])).content.decode()
     assert "Atle Rørdam" in page and "joining date not recorded" in page
 
 

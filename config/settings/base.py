@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A service's refusal that no view caught becomes its error page (forum/web.py).
+    "forum.web.ForumErrorMiddleware",
 ]
 
 # Django's defaults already, spelled out because a test and docs/deploy.md rely on them.
@@ -167,25 +169,23 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
 
-# Forum
+# Forum. forum/conf.py holds every FORUM_* setting with its default; here are those that come
+# from the environment, and the project's choice of moderation rules.
 FORUM_SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Syria Withdrawal Forum")
-FORUM_REPLY_MAX_LENGTH = 10_000
 # Where the forum is reached from outside, for links in emails.
 FORUM_BASE_URL = os.environ.get("FORUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Editing is open this long after posting.
 FORUM_EDIT_WINDOW_SECONDS = int(os.environ.get("FORUM_EDIT_WINDOW_SECONDS", str(30 * 60)))
-# A verified email address is needed before posting (the allauth verification link).
 FORUM_REQUIRE_VERIFIED_EMAIL = env_bool("FORUM_REQUIRE_VERIFIED_EMAIL", True)
-# Run in order on every new reply and every edit; see forum/moderation.py and docs/moderation.md.
+FORUM_MODLOG_SHOW_MODERATORS = env_bool("FORUM_MODLOG_SHOW_MODERATORS", False)
+FORUM_THREAD_CACHE_SECONDS = int(os.environ.get("FORUM_THREAD_CACHE_SECONDS", "60"))
+# Run in order on every new reply and every edit; see forum/moderation/hooks.py and docs/moderation.md.
 FORUM_MODERATION_HOOKS = [
-    "forum.moderation.flood_limit",
-    "forum.moderation.duplicate_text",
-    "forum.moderation.watched_words",
-    "forum.moderation.link_limit",
-    "forum.moderation.first_posts_premoderated",
+    "forum.moderation.hooks.flood_limit",
+    "forum.moderation.hooks.duplicate_text",
+    "forum.moderation.hooks.watched_words",
+    "forum.moderation.hooks.link_limit",
+    "forum.moderation.hooks.first_posts_premoderated",
 ]
-FORUM_FLOOD_SECONDS = 10  # one new reply per this many seconds per account
-FORUM_DUPLICATE_WINDOW_SECONDS = 10 * 60
 # Regular expressions, matched case-insensitively on the NFKC-folded text.
 FORUM_WATCHED_WORDS = {
     "reject": [],
@@ -198,24 +198,6 @@ FORUM_WATCHED_WORDS = {
         r"\bf[’']?(?:ng|in|ing|ucking)\s+jews\b",
     ],
 }
-FORUM_NEW_ACCOUNT_DAYS = 3
-FORUM_NEW_ACCOUNT_MIN_REPLIES = 3
-FORUM_NEW_ACCOUNT_MAX_LINKS = 2
-FORUM_PREMODERATE_FIRST_REPLIES = 0  # off; e.g. 3 to hold every account's first three replies
-# Open flags from this many readers hold a reply until a moderator decides.
-FORUM_FLAG_HOLD_THRESHOLD = 3
-# Whether the public moderation log names the moderator (moderators always see names).
-FORUM_MODLOG_SHOW_MODERATORS = env_bool("FORUM_MODLOG_SHOW_MODERATORS", False)
-# Top-level replies per page of a thread; each comes with its whole branch.
-FORUM_PAGE_SIZE = 50
-# Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
-FORUM_DISPLAY_DEPTH = 8
-# Page views of one article this close together are one visit, so moving from page 1 to page 2
-# of a thread does not unmark the replies that were new when the visit began.
-FORUM_VISIT_GAP_MINUTES = 30
-# Signed-out readers get each page of a thread from the cache, drawn again when the thread
-# changes (services.thread_changed) and at least this often, for "3 minutes ago" and the like.
-FORUM_THREAD_CACHE_SECONDS = int(os.environ.get("FORUM_THREAD_CACHE_SECONDS", "60"))
 
 # Logs go to stdout, one line per record, for the process manager to collect. `forum.requests`
 # gets a line per request (config/middleware.py) and `forum.moderation` one per moderation

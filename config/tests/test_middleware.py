@@ -135,7 +135,7 @@ def test_forum_pages_hold_nothing_the_policy_would_block(client, seeded, make_us
             reverse("forum:edit", kwargs={"pk": reply.pk}),
             reverse("forum:notifications"),
             reverse("accounts:settings"),
-            reverse("accounts:profile", kwargs={"username": reply.author.username}),
+            reverse("forum:profile", kwargs={"username": reply.author.username}),
             reverse("account_email"),
             reverse("account_change_password"),
         ]

@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import moderation, services
+from forum import errors
 from forum.models import Article, Flag, ModerationLog, Reply
+from forum.moderation import actions, hooks
+from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +37,11 @@ def act(client, reply, action, reason=""):
 
 
 def hold_everything(**_):
-    return moderation.hold("Held by the test hook.")
+    return hooks.hold("Held by the test hook.")
 
 
 def reject_everything(**_):
-    return moderation.reject("Rejected by the test hook.")
+    return hooks.reject("Rejected by the test hook.")
 
 
 def test_hooks_come_from_settings_and_the_strictest_decision_wins(settings, make_user, article):
@@ -47,18 +49,18 @@ def test_hooks_come_from_settings_and_the_strictest_decision_wins(settings, make
         "forum.tests.test_moderation.hold_everything",
         "forum.tests.test_moderation.reject_everything",
     ]
-    with pytest.raises(services.PostingError, match="Rejected by the test hook"):
-        services.reply_create(article=article, author=make_user(), body="Hi")
+    with pytest.raises(errors.ForumError, match="Rejected by the test hook"):
+        posting.reply_create(article=article, author=make_user(), body="Hi")
     settings.FORUM_MODERATION_HOOKS = ["forum.tests.test_moderation.hold_everything"]
-    reply = services.reply_create(article=article, author=make_user(), body="Hi")
+    reply = posting.reply_create(article=article, author=make_user(), body="Hi")
     assert reply.status == Reply.Status.HELD and reply.hold_reason == "Held by the test hook."
 
 
 def test_hooks_run_on_edits_too(settings, make_user, article):
     author = make_user()
-    reply = services.reply_create(article=article, author=author, body="Hi")
+    reply = posting.reply_create(article=article, author=author, body="Hi")
     settings.FORUM_MODERATION_HOOKS = ["forum.tests.test_moderation.hold_everything"]
-    edited = services.reply_edit(reply=reply, editor=author, body="Hi again")
+    edited = posting.reply_edit(reply=reply, editor=author, body="Hi again")
     assert edited.status == Reply.Status.HELD
 
 
@@ -76,19 +78,19 @@ def test_a_held_reply_is_a_placeholder_to_others_but_its_author_sees_it(settings
 
 
 def test_a_hook_path_that_does_not_import_fails_the_system_check(settings):
-    settings.FORUM_MODERATION_HOOKS = ["forum.moderation.no_such_hook"]
+    settings.FORUM_MODERATION_HOOKS = ["forum.moderation.hooks.no_such_hook"]
     errors = [e for e in run_checks() if e.id == "forum.E001"]
     assert errors and "no_such_hook" in errors[0].msg
-    settings.FORUM_MODERATION_HOOKS = ["forum.moderation.flood_limit"]
+    settings.FORUM_MODERATION_HOOKS = ["forum.moderation.hooks.flood_limit"]
     assert not [e for e in run_checks() if e.id.startswith("forum.")]
 
 
 def test_watched_words_hold_or_reject(settings, make_user, article):
     settings.FORUM_WATCHED_WORDS = {"reject": [r"\bspamword\b"], "hold": [r"\bsnark\b"]}
     author = make_user()
-    with pytest.raises(services.PostingError, match="language this forum does not allow"):
-        services.reply_create(article=article, author=author, body="buy SPAMWORD now")
-    held = services.reply_create(article=article, author=author, body="such Ｓｎａｒｋ")  # full-width letters
+    with pytest.raises(errors.ForumError, match="language this forum does not allow"):
+        posting.reply_create(article=article, author=author, body="buy SPAMWORD now")
+    held = posting.reply_create(article=article, author=author, body="such Ｓｎａｒｋ")  # full-width letters
     assert held.status == Reply.Status.HELD and "snark" in held.hold_reason
     assert Reply.objects.count() == 1
 
@@ -107,18 +109,18 @@ def test_new_accounts_may_post_two_links_at_most(client, make_user, article):
 def test_an_established_account_may_post_more_links(make_user, make_article, article):
     veteran = make_user(date_joined=timezone.now() - datetime.timedelta(days=30))
     for number in range(3):
-        services.reply_create(article=make_article(), author=veteran, body=f"Earlier reply {number}")
-    reply = services.reply_create(article=article, author=veteran, body="https://a.example https://b.example https://c.example")
+        posting.reply_create(article=make_article(), author=veteran, body=f"Earlier reply {number}")
+    reply = posting.reply_create(article=article, author=veteran, body="https://a.example https://b.example https://c.example")
     assert reply.status == Reply.Status.PUBLISHED
 
 
 def test_first_replies_can_be_premoderated(settings, make_user, article):
     settings.FORUM_PREMODERATE_FIRST_REPLIES = 1
     author = make_user()
-    first = services.reply_create(article=article, author=author, body="Hello")
+    first = posting.reply_create(article=article, author=author, body="Hello")
     assert first.status == Reply.Status.HELD
     settings.FORUM_PREMODERATE_FIRST_REPLIES = 0
-    assert services.reply_create(article=article, author=author, body="Again").status == Reply.Status.PUBLISHED
+    assert posting.reply_create(article=article, author=author, body="Again").status == Reply.Status.PUBLISHED
 
 
 def test_moderate_dry_run_flags_the_seed_threads_slurs_and_changes_nothing(seeded):
@@ -152,8 +154,8 @@ def test_signals_are_sent_on_commit(make_user, article, moderator, django_captur
     signals.reply_moderated.connect(lambda **kw: received.append(("moderated", kw["action"])), weak=False, dispatch_uid="t2")
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            reply = services.reply_create(article=article, author=make_user(), body="Hi")
-            services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="test")
+            reply = posting.reply_create(article=article, author=make_user(), body="Hi")
+            actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="test")
         assert received == []
         for callback in callbacks:
             callback()
@@ -190,7 +192,7 @@ def test_bad_flags_are_refused_and_nothing_is_written(client, make_user, make_re
 
 def test_a_removed_reply_cannot_be_flagged(client, make_user, make_reply, article, moderator):
     reply = make_reply(article=article)
-    services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="gone")
+    actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="gone")
     client.force_login(make_user())
     response = flag(client, reply)
     assert response.status_code == 400 and "was removed" in response.content.decode()
@@ -207,7 +209,7 @@ def test_anonymous_readers_are_sent_to_sign_in_to_flag(client, make_reply, artic
 def test_three_flags_hold_a_reply_until_a_moderator_decides(client, make_user, make_reply, article, moderator):
     reply = make_reply(article=article, body="Questionable")
     for _ in range(3):
-        services.reply_flag(reply=reply, flagger=make_user(), reason="abuse")
+        actions.reply_flag(reply=reply, flagger=make_user(), reason="abuse")
     reply.refresh_from_db()
     assert reply.status == Reply.Status.HELD and "3 readers flagged it" in reply.hold_reason
     assert ModerationLog.objects.get().actor is None
@@ -224,7 +226,7 @@ def test_three_flags_hold_a_reply_until_a_moderator_decides(client, make_user, m
 def test_the_queue_shows_held_and_flagged_replies_with_context(client, make_user, make_reply, article, moderator, settings):
     parent = make_reply(article=article, body="The parent")
     flagged = make_reply(article=article, parent=parent, body="The flagged one")
-    services.reply_flag(reply=flagged, flagger=make_user("flagger"), reason="other", text="Rude to the parent")
+    actions.reply_flag(reply=flagged, flagger=make_user("flagger"), reason="other", text="Rude to the parent")
     settings.FORUM_MODERATION_HOOKS = ["forum.tests.test_moderation.hold_everything"]
     make_reply(article=article, body="The held one")
     client.force_login(moderator)
@@ -305,7 +307,7 @@ def test_a_moderator_removes_with_a_reason_and_restores(client, make_reply, arti
 
 def test_acting_on_a_reply_another_moderator_handled_says_so_without_a_second_entry(client, make_reply, article, moderator, make_moderator):
     reply = make_reply(article=article)
-    services.reply_remove_by_moderator(reply=reply, moderator=make_moderator(), reason="first")
+    actions.reply_remove_by_moderator(reply=reply, moderator=make_moderator(), reason="first")
     client.force_login(moderator)
     response = act(client, reply, "remove", "second")
     assert response.status_code == 409
@@ -322,21 +324,21 @@ def test_approving_a_reply_that_is_not_held_is_a_conflict(client, make_reply, ar
 
 def test_an_authors_own_removal_cannot_be_undone_by_a_moderator(make_user, article, moderator):
     author = make_user()
-    reply = services.reply_create(article=article, author=author, body="Taking it back")
-    services.reply_remove_own(reply=reply, user=author)
-    with pytest.raises(services.PostingError, match="Its author removed this reply"):
-        services.reply_restore(reply=reply, moderator=moderator)
+    reply = posting.reply_create(article=article, author=author, body="Taking it back")
+    posting.reply_remove_own(reply=reply, user=author)
+    with pytest.raises(errors.ForumError, match="Its author removed this reply"):
+        actions.reply_restore(reply=reply, moderator=moderator)
 
 
 def test_dismissing_flags_keeps_the_reply_and_closes_them(make_user, make_reply, article, moderator):
     reply = make_reply(article=article)
-    services.reply_flag(reply=reply, flagger=make_user(), reason="spam")
-    services.flags_dismiss(reply=reply, moderator=moderator)
+    actions.reply_flag(reply=reply, flagger=make_user(), reason="spam")
+    actions.flags_dismiss(reply=reply, moderator=moderator)
     reply.refresh_from_db()
     assert reply.status == Reply.Status.PUBLISHED
     assert Flag.objects.get().resolved is not None
-    with pytest.raises(services.AlreadyHandled):
-        services.flags_dismiss(reply=reply, moderator=moderator)
+    with pytest.raises(errors.Conflict):
+        actions.flags_dismiss(reply=reply, moderator=moderator)
 
 
 # --- Branches and articles ------------------------------------------------------------------------------
@@ -353,7 +355,7 @@ def branch(make_reply, article):
 
 def test_a_locked_branch_refuses_replies_anywhere_under_it_with_the_reason(client, make_user, branch, moderator, article):
     root, middle, leaf, other = branch
-    services.branch_lock(reply=middle, moderator=moderator, reason="Cooling off")
+    actions.branch_lock(reply=middle, moderator=moderator, reason="Cooling off")
     client.force_login(make_user())
     for target in (middle, leaf):
         response = client.post(reverse("forum:reply_to", args=[article.slug, target.pk]), {"body": "More!"})
@@ -366,7 +368,7 @@ def test_a_locked_branch_refuses_replies_anywhere_under_it_with_the_reason(clien
 
 def test_hold_a_whole_branch_in_one_action(branch, moderator):
     root, middle, leaf, other = branch
-    assert services.branch_hold(reply=middle, moderator=moderator, reason="Flame war") == 2
+    assert actions.branch_hold(reply=middle, moderator=moderator, reason="Flame war") == 2
     statuses = dict(Reply.objects.values_list("body", "status"))
     assert statuses == {"root": "published", "middle": "held", "leaf": "held", "other branch": "published"}
     entry = ModerationLog.objects.get()
@@ -423,10 +425,10 @@ def test_a_suspension_needs_a_reason_and_a_future_date(client, make_user, modera
 
 
 def test_moderators_cannot_suspend_each_other_or_themselves(moderator, make_moderator):
-    with pytest.raises(services.PostingError):
-        services.user_ban(user=moderator, moderator=moderator, reason="x")
-    with pytest.raises(services.PostingError):
-        services.user_ban(user=make_moderator(), moderator=moderator, reason="x")
+    with pytest.raises(errors.ForumError):
+        actions.user_ban(user=moderator, moderator=moderator, reason="x")
+    with pytest.raises(errors.ForumError):
+        actions.user_ban(user=make_moderator(), moderator=moderator, reason="x")
 
 
 # --- The log ------------------------------------------------------------------------------------------------
@@ -434,7 +436,7 @@ def test_moderators_cannot_suspend_each_other_or_themselves(moderator, make_mode
 
 def test_the_log_is_public_with_moderator_names_by_setting(client, make_reply, article, moderator, settings):
     reply = make_reply(article=article)
-    services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="Off-topic rant")
+    actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="Off-topic rant")
     page = client.get(reverse("forum:moderation_log")).content.decode()
     assert "removed a reply" in page and "Off-topic rant" in page
     assert "A moderator" in page and ">mod<" not in page
@@ -447,7 +449,7 @@ def test_the_log_is_public_with_moderator_names_by_setting(client, make_reply, a
 
 def test_log_rows_can_never_be_edited_or_deleted(make_reply, article, moderator):
     reply = make_reply(article=article)
-    services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
+    actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
     entry = ModerationLog.objects.get()
     with pytest.raises(TypeError):
         entry.save()
@@ -469,7 +471,7 @@ def test_log_rows_can_never_be_edited_or_deleted(make_reply, article, moderator)
 def test_moderation_actions_log_one_line_each(caplog, make_reply, article, moderator):
     reply = make_reply(article=article)
     with caplog.at_level("INFO", logger="forum.moderation"):
-        services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
+        actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
     lines = [r.getMessage() for r in caplog.records if r.name == "forum.moderation"]
     assert len(lines) == 1 and "action=remove" in lines[0] and f"reply={reply.pk}" in lines[0]
 
@@ -512,6 +514,30 @@ def test_a_moderator_must_still_be_in_the_group(make_reply, article, moderator):
     reply = make_reply(article=article)
     moderator_set(user=moderator, moderator=False)
     moderator = type(moderator).objects.get(pk=moderator.pk)  # permissions are cached per object
-    with pytest.raises(services.PostingError, match="Only moderators"):
-        services.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
+    with pytest.raises(errors.ForumError, match="Only moderators"):
+        actions.reply_remove_by_moderator(reply=reply, moderator=moderator, reason="x")
 
+
+
+@pytest.mark.parametrize("typed", ["2099-12-31", "31/12/2099"])
+def test_the_admin_and_the_moderation_page_read_a_suspensions_end_alike(client, make_user, moderator, typed):
+    first, second = make_user("first"), make_user("second")
+    client.force_login(moderator)
+    client.post(reverse("admin:accounts_user_changelist"),
+                {"action": "ban", "_selected_action": [first.pk], "reason": "Spam", "until": typed})
+    response = client.post(reverse("forum:moderation_ban", args=["second"]), {"reason": "Spam", "until": typed})
+    assert response.status_code == 302
+    for person in (first, second):
+        person.refresh_from_db()
+        assert person.banned_until is not None and person.banned_until.date() == datetime.date(2099, 12, 31)
+
+
+def test_a_suspension_end_that_is_not_a_date_is_refused_in_the_admin_without_an_error(client, make_user, moderator):
+    troll = make_user("troll")
+    client.force_login(moderator)
+    response = client.post(reverse("admin:accounts_user_changelist"),
+                           {"action": "ban", "_selected_action": [troll.pk], "reason": "Spam", "until": "soon"},
+                           follow=True)
+    assert response.status_code == 200 and "must be a date such as" in response.content.decode()
+    troll.refresh_from_db()
+    assert troll.banned_at is None and ModerationLog.objects.count() == 0

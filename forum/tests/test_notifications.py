@@ -1,24 +1,38 @@
+"""Notifications: receivers of the signals the services send on commit (forum.notifications)."""
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from forum import services
-from forum.models import Notification
+from forum.models import Notification, Reply
+from forum.moderation import actions
+from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the services leave for the commit (the tests' transaction never commits)."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
 
 
 @pytest.fixture
 def conversation(make_article, make_user):
     article = make_article(title="Talk")
     alice, bob = make_user("alice"), make_user("bob")
-    first = services.reply_create(article=article, author=alice, body="Alice speaks")
+    first = posting.reply_create(article=article, author=alice, body="Alice speaks")
     return article, alice, bob, first
 
 
-def test_a_reply_to_you_shows_in_your_header_and_list_and_reading_marks_it_read(client, conversation):
+def test_a_reply_to_you_shows_in_your_header_and_list_and_reading_marks_it_read(client, conversation, committed):
     article, alice, bob, first = conversation
-    answer = services.reply_create(article=article, author=bob, parent=first, body="Bob answers")
+    answer = committed(posting.reply_create, article=article, author=bob, parent=first, body="Bob answers")
     client.force_login(alice)
     page = client.get(reverse("forum:home")).content.decode()
     assert 'aria-label="1 unread">1</span>' in page
@@ -32,15 +46,21 @@ def test_a_reply_to_you_shows_in_your_header_and_list_and_reading_marks_it_read(
     assert 'unread">' not in client.get(reverse("forum:home")).content.decode()
 
 
-def test_replying_to_yourself_notifies_nobody(conversation):
-    article, alice, _, first = conversation
-    services.reply_create(article=article, author=alice, parent=first, body="And another thing")
+def test_nothing_is_notified_before_the_reply_commits(conversation):
+    article, alice, bob, first = conversation
+    posting.reply_create(article=article, author=bob, parent=first, body="Not yet")
     assert Notification.objects.count() == 0
 
 
-def test_someone_elses_notification_is_403_and_stays_unread(client, conversation):
+def test_replying_to_yourself_notifies_nobody(conversation, committed):
+    article, alice, _, first = conversation
+    committed(posting.reply_create, article=article, author=alice, parent=first, body="And another thing")
+    assert Notification.objects.count() == 0
+
+
+def test_someone_elses_notification_is_403_and_stays_unread(client, conversation, committed):
     article, alice, bob, first = conversation
-    services.reply_create(article=article, author=bob, parent=first, body="Hi")
+    committed(posting.reply_create, article=article, author=bob, parent=first, body="Hi")
     note = Notification.objects.get()
     client.force_login(bob)
     assert client.get(reverse("forum:notification", args=[note.pk])).status_code == 403
@@ -51,7 +71,7 @@ def test_someone_elses_notification_is_403_and_stays_unread(client, conversation
 def test_the_email_goes_out_after_the_commit_not_inside_it(conversation, django_capture_on_commit_callbacks):
     article, alice, bob, first = conversation
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.reply_create(article=article, author=bob, parent=first, body="Bob answers")
+        posting.reply_create(article=article, author=bob, parent=first, body="Bob answers")
     assert mail.outbox == []  # nothing is sent while the transaction is open
     for callback in callbacks:
         callback()
@@ -70,10 +90,26 @@ def test_the_email_can_be_switched_off_in_settings(client, conversation, django_
     alice.refresh_from_db()
     assert alice.email_on_reply is False
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_create(article=article, author=bob, parent=first, body="Quietly")
+        posting.reply_create(article=article, author=bob, parent=first, body="Quietly")
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=alice).count() == 1  # still in the app
 
 
 def test_the_email_is_on_by_default(make_user):
     assert make_user().email_on_reply is True
+
+
+def test_a_held_reply_notifies_nobody_until_a_moderator_approves_it_and_then_once(
+    conversation, committed, settings, make_moderator
+):
+    article, alice, bob, first = conversation
+    settings.FORUM_MODERATION_HOOKS = ["forum.tests.test_moderation.hold_everything"]
+    held = committed(posting.reply_create, article=article, author=bob, parent=first, body="Wait for it")
+    assert held.status == Reply.Status.HELD and Notification.objects.count() == 0
+    moderator = make_moderator()
+    committed(actions.reply_approve, reply=held, moderator=moderator)
+    assert Notification.objects.filter(recipient=alice, reply=held).count() == 1
+    # Held again by a moderator, then approved again: no second notification.
+    committed(actions.reply_hold, reply=held, moderator=moderator, reason="Second look")
+    committed(actions.reply_approve, reply=held, moderator=moderator)
+    assert Notification.objects.filter(reply=held).count() == 1

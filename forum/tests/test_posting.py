@@ -152,23 +152,30 @@ def test_a_reply_to_a_missing_parent_is_404(client, member, article):
     assert Reply.objects.count() == 0
 
 
-@pytest.mark.parametrize("status, message", [("held", "not published"), ("removed", "not published")])
-def test_a_reply_to_a_held_or_removed_parent_is_refused(client, member, make_reply, article, status, message):
+@pytest.mark.parametrize(
+    "status, message",
+    [("held", "awaiting moderation and cannot be answered yet"), ("removed", "was removed and cannot be answered")],
+)
+def test_a_reply_to_a_held_or_removed_parent_is_refused_with_the_services_words(
+    client, member, make_reply, article, status, message
+):
+    # The page and the post ask forum.policy, as the service does: one message, wherever asked.
     parent = make_reply(article=article)
     Reply.objects.filter(pk=parent.pk).update(status=status)
-    response = post(client, reply_url(parent), "Hello")
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    for response in (client.get(reply_url(parent)), post(client, reply_url(parent), "Hello")):
+        assert response.status_code == 400
+        assert message in response.content.decode()
     assert Reply.objects.count() == 1
 
 
 def test_the_service_refuses_a_held_parent_even_if_it_changed_after_the_page(member, make_reply, article):
-    from forum import services
+    from forum import errors
+    from forum.posting import services as posting
 
     parent = make_reply(article=article)
     Reply.objects.filter(pk=parent.pk).update(status=Reply.Status.HELD)
-    with pytest.raises(services.PostingError, match="awaiting moderation"):
-        services.reply_create(article=article, parent=parent, author=member, body="Hi")
+    with pytest.raises(errors.ForumError, match="awaiting moderation"):
+        posting.reply_create(article=article, parent=parent, author=member, body="Hi")
     assert Reply.objects.count() == 1
 
 

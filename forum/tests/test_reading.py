@@ -10,9 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import selectors, services
 from forum.models import ArticleVisit, Reply
-from forum.testing import build_forest
+from forum.posting import services as posting
+from forum.threads import selectors
+from forum.threads import services as articles
+from testkit.forest import build_forest
 
 pytestmark = pytest.mark.django_db
 
@@ -384,9 +386,9 @@ def returning_reader(make_user, make_article, make_reply):
     reader, other = make_user(), make_user()
     article = make_article()
     old = make_reply(article=article, author=other, body="old")
-    older = services.reply_create(article=article, author=other, body="older still")
+    older = posting.reply_create(article=article, author=other, body="older still")
     Reply.objects.filter(pk__in=[old.pk, older.pk]).update(created=now - timedelta(hours=3))
-    services.visit_record(user=reader, article=article, at=now - timedelta(hours=2), previous=None)
+    articles.visit_record(user=reader, article=article, at=now - timedelta(hours=2), previous=None)
     first_new = make_reply(article=article, parent=old, author=other, body="first new")
     own = make_reply(article=article, author=reader, body="my own")
     second_new = make_reply(article=article, author=other, body="second new")
@@ -436,7 +438,7 @@ def test_a_later_visit_marks_only_what_came_after_the_one_before(client, returni
     # The reader came back an hour ago (after the first new reply's time, seen then) and left.
     Reply.objects.filter(pk=r["first_new"].pk).update(created=now - timedelta(minutes=90))
     visit = ArticleVisit.objects.get(user=reader, article=article)
-    services.visit_record(user=reader, article=article, at=now - timedelta(hours=1), previous=visit)
+    articles.visit_record(user=reader, article=article, at=now - timedelta(hours=1), previous=visit)
     client.force_login(reader)
     page = client.get(article.get_absolute_url()).content.decode()
     assert new_pks(page) == [r["second_new"].pk]

@@ -1,7 +1,6 @@
 """The seed documents: parsing, the import command, and the committed fixture."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from forum.models import Article, Reply
 from forum.seeds import SeedError, read_seed
-from forum.selectors import tree_violations
+from forum.threads.tree import tree_violations
 
 SEEDS = settings.BASE_DIR / "seeds"
 OPED = SEEDS / "000_4a1a676297586a4c.txt"
@@ -197,10 +196,10 @@ def test_loading_the_fixture_leaves_a_valid_tree(seeded):
 
 @pytest.mark.django_db
 def test_load_seeds_twice_does_not_reset_replies_posted_since(seeded, make_user):
-    from forum import services
+    from forum.posting import services as posting
 
     parent = Reply.objects.order_by("tree_id", "lft").first()
-    services.reply_create(article=parent.article, parent=parent, author=make_user(), body="New.")
+    posting.reply_create(article=parent.article, parent=parent, author=make_user(), body="New.")
     call_command("load_seeds", stdout=io.StringIO())
     assert Reply.objects.count() == 55
     assert tree_violations() == []

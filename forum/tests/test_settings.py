@@ -1,24 +1,48 @@
-import os
-import subprocess
-import sys
+"""The forum's own settings: defaults in the app (forum/conf.py), checked at start-up."""
 
-from django.conf import settings
+import pytest
+from django.core.checks import run_checks
 
-
-def load_settings(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.base", **env},
-        cwd=settings.BASE_DIR, capture_output=True, text=True,
-    )
+from forum.conf import DEFAULTS, forum_settings
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = load_settings({"DEBUG": "false"})
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+def forum_errors():
+    return [error for error in run_checks() if error.id.startswith("forum.")]
 
 
-def test_production_settings_start_with_a_secret_key():
-    assert load_settings({"DEBUG": "false", "SECRET_KEY": "x" * 50}).returncode == 0
+def test_every_forum_setting_has_a_default_in_the_app(settings):
+    for name in DEFAULTS:
+        if hasattr(settings, f"FORUM_{name}"):
+            delattr(settings, f"FORUM_{name}")
+        assert getattr(forum_settings, name) == DEFAULTS[name]
+
+
+def test_a_setting_overrides_its_default_when_read(settings):
+    settings.FORUM_PAGE_SIZE = 7
+    assert forum_settings.PAGE_SIZE == 7
+
+
+def test_an_unknown_forum_setting_is_an_error_not_a_silent_none():
+    with pytest.raises(AttributeError):
+        forum_settings.NO_SUCH_SETTING  # noqa: B018
+
+
+def test_the_shipped_settings_pass_the_checks():
+    assert forum_errors() == []
+
+
+@pytest.mark.parametrize(
+    "name, value, says",
+    [
+        ("FORUM_PAGE_SIZE", "50", "FORUM_PAGE_SIZE must be int"),
+        ("FORUM_FLOOD_SECONDS", -1, "must not be negative"),
+        ("FORUM_REQUIRE_VERIFIED_EMAIL", "yes", "must be bool"),
+        ("FORUM_DISPLAY_DEPTH", True, "FORUM_DISPLAY_DEPTH must be int"),
+        ("FORUM_WATCHED_WORDS", {"hold": ["(unclosed"]}, "FORUM_WATCHED_WORDS"),
+        ("FORUM_WATCHED_WORDS", {"ban": []}, "unknown verdict"),
+    ],
+)
+def test_a_bad_setting_fails_the_start_up_checks(settings, name, value, says):
+    setattr(settings, name, value)
+    messages = [error.msg for error in forum_errors()]
+    assert any(says in message for message in messages), messages

@@ -2,9 +2,9 @@
 
 import pytest
 
-from forum import selectors
 from forum.models import Reply
-from forum.testing import build_forest, forest_shape
+from forum.threads.tree import tree_violations
+from testkit.forest import build_forest, forest_shape
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_build_forest_writes_sound_trees_with_the_parents_it_was_shaped_with(mak
     make_reply(article=other, parent=Reply.objects.filter(article=other).first())
     make_reply(article=article, parent=replies[-1])  # the services can still write into it
 
-    assert selectors.tree_violations() == []
+    assert tree_violations() == []
     shape = forest_shape(300)
     stored = dict(Reply.objects.filter(article=article).values_list("pk", "parent_id"))
     for reply, parent in zip(replies, shape):

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from forum import services
 from forum.models import Reply
+from forum.moderation import actions
+from forum.posting import services as posting
+from forum.threads import services as articles
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_a_new_reply_shows_at_once_to_signed_out_readers(client, cached, thread,
     article, first = thread
     client.get(article.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_create(article=article, parent=first, author=make_user(), body="A fresh answer")
+        posting.reply_create(article=article, parent=first, author=make_user(), body="A fresh answer")
     assert "A fresh answer" in client.get(article.get_absolute_url()).content.decode()
 
 
@@ -44,7 +46,7 @@ def test_a_moderators_removal_shows_at_once(client, cached, thread, make_moderat
     article, first = thread
     client.get(article.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_remove_by_moderator(reply=first, moderator=make_moderator(), reason="Spam")
+        actions.reply_remove_by_moderator(reply=first, moderator=make_moderator(), reason="Spam")
     page = client.get(article.get_absolute_url()).content.decode()
     assert "The first word" not in page and "[removed by moderator]" in page
 
@@ -91,7 +93,7 @@ def test_an_edited_article_is_drawn_again(client, cached, thread, django_capture
     client.get(article.get_absolute_url())
     article.body = "A corrected text."
     with django_capture_on_commit_callbacks(execute=True):
-        services.article_save(article=article)
+        articles.article_save(article=article)
     assert "A corrected text." in client.get(article.get_absolute_url()).content.decode()
 
 

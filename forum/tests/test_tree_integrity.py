@@ -2,7 +2,7 @@
 
 The nested set is a cache of the parent pointers: every page reads the thread by (tree_id, lft), so a
 tree that disagrees with its parents shows replies under the wrong post, or out of order, without
-any error. These tests hold the writer (services.reply_create) and the detector (check_tree) to that.
+any error. These tests hold the writer (posting.reply_create) and the detector (check_tree) to that.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from forum import services
 from forum.models import Reply
-from forum.selectors import tree_violations
+from forum.posting import services as posting
+from forum.threads.tree import tree_violations
 
 
 class PostedThread:
@@ -71,7 +71,7 @@ def test_sequential_replies_of_every_shape_keep_trees_sound_parents_as_asked_and
     def post(parent=None, on=article):
         # Parents are the instances reply_create returned earlier, whose lft/rght went stale as the
         # tree grew, as a caller's copy would: the write path must not number from them.
-        reply = services.reply_create(
+        reply = posting.reply_create(
             article=on,
             author=rng.choice(authors),
             body=f"Reply {len(every_reply) + 1}",
@@ -275,7 +275,7 @@ def test_concurrent_writers_on_one_article_lose_no_reply_and_leave_every_tree_so
     article = make_article()
     authors = [make_user() for _ in range(WRITERS)]
     seeds = [
-        services.reply_create(article=article, author=authors[0], body=f"Seed {n}") for n in range(SEED_ROOTS)
+        posting.reply_create(article=article, author=authors[0], body=f"Seed {n}") for n in range(SEED_ROOTS)
     ]
 
     known_ids = [reply.pk for reply in seeds]
@@ -301,7 +301,7 @@ def test_concurrent_writers_on_one_article_lose_no_reply_and_leave_every_tree_so
                     # Loaded before the call, as a view would: by the time the writer holds the
                     # lock, other threads have usually moved its lft/rght.
                     parent = Reply.objects.get(pk=parent_pk)
-                reply = services.reply_create(
+                reply = posting.reply_create(
                     article=article, author=author, body=f"Writer {number}, reply {step}", parent=parent
                 )
                 with shared:
@@ -333,7 +333,7 @@ def test_concurrent_writers_on_one_article_lose_no_reply_and_leave_every_tree_so
     assert [tree_id for tree_id, n in Counter(root_tree_ids).items() if n > 1] == []
 
 
-# 4. The torture run (bench/torture.py), short --------------------------------------------------
+# 4. The torture run (testkit/torture.py, as bench/torture.py runs it), short --------------------------------------------------
 #
 # bench/torture.py runs 16 writers for 30 s, half of them over HTTP through two gunicorn
 # instances. Here the same writers and the same checks run for a few seconds through the services
@@ -344,7 +344,7 @@ TORTURE_SECONDS = 4
 
 
 def _service_writers(setup):
-    from bench import torture
+    from testkit import torture
 
     return [
         torture.ServiceWriter(name=f"service-{n}", user_pk=pk, article_pk=setup.article_pk)
@@ -354,21 +354,22 @@ def _service_writers(setup):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_seconds_of_concurrent_replies_edits_and_removals_lose_no_write_and_leave_every_tree_sound():
-    from bench import torture
+def test_seconds_of_concurrent_writers_and_a_moderator_lose_no_write_and_leave_every_tree_sound():
+    from testkit import torture
 
-    setup = torture.prepare(writers=TORTURE_WRITERS, forest=300)
+    setup = torture.prepare(writers=TORTURE_WRITERS, forest=300, moderator=True)
     ledger = torture.new_ledger(setup)
+    moderator = torture.ServiceWriter(name="moderator", user_pk=setup.moderator_pk, article_pk=setup.article_pk)
 
-    torture.run_writers(_service_writers(setup), ledger, seconds=TORTURE_SECONDS)
+    torture.run_writers(_service_writers(setup), ledger, seconds=TORTURE_SECONDS, moderator=moderator)
 
     assert ledger.server_errors == []
     assert ledger.unexpected == []
+    assert torture.answered_after_the_parent_changed(ledger) == []
     assert torture.verify(ledger) == []
     # A run that never removed, say, would prove nothing about removals.
-    assert {kind: ledger.acknowledged[kind] > 0 for kind in ("reply", "top", "edit", "remove")} == dict.fromkeys(
-        ("reply", "top", "edit", "remove"), True
-    ), ledger.acknowledged
+    kinds = ("reply", "top", "edit", "remove", "mod-remove", "mod-hold")
+    assert {kind: ledger.acknowledged[kind] > 0 for kind in kinds} == dict.fromkeys(kinds, True), ledger.acknowledged
 
 
 @pytest.mark.django_db
@@ -376,7 +377,7 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     # The check above passes only if verify() can fail: break one thing of each kind and expect it named.
     import time
 
-    from bench import torture
+    from testkit import torture
 
     setup = torture.prepare(writers=1, forest=30)
     ledger = torture.new_ledger(setup)
@@ -394,6 +395,9 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     ledger.parent_of[10**9] = None  # acknowledged, never stored
     ledger.bodies[10**9] = ["lost"]
     ledger.parent_of[live] = setup.seeded[0] if Reply.objects.get(pk=live).parent_id != setup.seeded[0] else None
+    answered = next(pk for pk, parent in ledger.parent_of.items() if parent is not None and pk != live)
+    # As if its parent's removal had been acknowledged a second before the reply was asked for.
+    ledger.changed_at[ledger.parent_of[answered]] = ledger.asked_at[answered] - 1
 
     report = "\n".join(torture.verify(ledger))
 
@@ -402,3 +406,4 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     assert f"reply {removed}: status published" in report
     assert f"reply {10**9}: acknowledged, not in the database (lost)" in report
     assert f"reply {live}: stored under" in report
+    assert f"reply {answered}: acknowledged under {ledger.parent_of[answered]}, whose removal or hold" in report

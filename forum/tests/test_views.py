@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum import services
 from forum.models import Reply
+from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def build_thread(article, author, size):
             parent = replies[-1]  # a chain
         else:
             parent = replies[(number * 7) % len(replies)]  # somewhere earlier: bushes
-        replies.append(services.reply_create(article=article, author=author, body=f"reply {number} on {article.slug}", parent=parent))
+        replies.append(posting.reply_create(article=article, author=author, body=f"reply {number} on {article.slug}", parent=parent))
     return replies
 
 

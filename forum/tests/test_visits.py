@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forum import services
 from forum.models import ArticleVisit
+from forum.threads import services as articles
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_a_first_visit_is_recorded_with_nothing_new(make_user, make_article):
     reader, article = make_user(), make_article()
     now = timezone.now()
-    services.visit_record(user=reader, article=article, at=now, previous=None)
+    articles.visit_record(user=reader, article=article, at=now, previous=None)
     visit = ArticleVisit.objects.get(user=reader, article=article)
     assert visit.last_seen_at == now and visit.new_after is None
     assert visit.new_after_at(now + timedelta(minutes=5)) is None
@@ -24,13 +24,13 @@ def test_a_page_view_within_the_gap_continues_the_visit_and_keeps_what_was_new(s
     settings.FORUM_VISIT_GAP_MINUTES = 30
     reader, article = make_user(), make_article()
     start = timezone.now() - timedelta(hours=5)
-    services.visit_record(user=reader, article=article, at=start, previous=None)
+    articles.visit_record(user=reader, article=article, at=start, previous=None)
     back = start + timedelta(hours=2)  # a new visit: what came after `start` is new
-    services.visit_record(user=reader, article=article, at=back, previous=ArticleVisit.objects.get())
+    articles.visit_record(user=reader, article=article, at=back, previous=ArticleVisit.objects.get())
     visit = ArticleVisit.objects.get()
     assert visit.new_after == start
     assert visit.new_after_at(back + timedelta(minutes=29)) == start  # page 2, same visit
-    services.visit_record(user=reader, article=article, at=back + timedelta(minutes=29), previous=visit)
+    articles.visit_record(user=reader, article=article, at=back + timedelta(minutes=29), previous=visit)
     assert ArticleVisit.objects.get().new_after == start
     later = back + timedelta(minutes=29 + 31)
     assert ArticleVisit.objects.get().new_after_at(later) == back + timedelta(minutes=29)
@@ -39,6 +39,6 @@ def test_a_page_view_within_the_gap_continues_the_visit_and_keeps_what_was_new(s
 def test_two_first_visits_at_once_leave_one_visit_record(make_user, make_article):
     reader, article = make_user(), make_article()
     now = timezone.now()
-    services.visit_record(user=reader, article=article, at=now - timedelta(seconds=1), previous=None)
-    services.visit_record(user=reader, article=article, at=now, previous=None)  # read before the other wrote
+    articles.visit_record(user=reader, article=article, at=now - timedelta(seconds=1), previous=None)
+    articles.visit_record(user=reader, article=article, at=now, previous=None)  # read before the other wrote
     assert list(ArticleVisit.objects.values_list("last_seen_at", flat=True)) == [now]

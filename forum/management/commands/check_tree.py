@@ -10,7 +10,7 @@ interval (not inside a sibling's, not crossing an end), one level below it, on t
 from django.core.management.base import BaseCommand
 
 from forum.models import Reply
-from forum.selectors import tree_violations
+from forum.threads.tree import tree_violations
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
     manage.py import_seeds [PATHS ...] [--output fixtures/seed.json]
 
 With no PATHS it reads every seeds/*.txt. Each document becomes an article; the op-ed's comments
-become replies, created through forum.services like any other reply, in the order of the seed.
+become replies, created through forum.posting.services like any other reply, in the order of the seed.
 Commenters become accounts that cannot sign in.
 
 Running it again changes nothing: articles are matched by slug, commenters by name, and an
@@ -15,7 +15,6 @@ order, so it comes out byte for byte the same whatever else the database holds.
 """
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -24,10 +23,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.services import user_get_or_create_imported
-from forum import services
-from forum.models import Article, Reply
+from forum.errors import ForumError
+from forum.models import Reply
+from forum.posting.services import reply_create
 from forum.rendering import escape_markdown
 from forum.seeds import SeedError, read_seed
+from forum.threads.services import ArticleData, article_upsert
+from forum.threads.tree import nested_set_numbers
 
 DEFAULT_OUTPUT = settings.BASE_DIR / "fixtures" / "seed.json"
 
@@ -56,8 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {output} ({len(articles)} articles)")
 
     def import_document(self, document):
-        article = services.article_upsert(
-            data=services.ArticleData(
+        article = article_upsert(
+            data=ArticleData(
                 title=document.title,
                 slug=document.slug,
                 body=document.body,
@@ -88,7 +90,7 @@ class Command(BaseCommand):
                     authors[comment.author], created = user_get_or_create_imported(name=comment.author)
                     created_users += created
                 try:
-                    reply = services.reply_create(
+                    reply = reply_create(
                         article=article,
                         author=authors[comment.author],
                         # Written as plain text: escaped so that Markdown shows it exactly as written.
@@ -96,7 +98,7 @@ class Command(BaseCommand):
                         parent=parent,
                         imported=True,
                     )
-                except services.PostingError as error:
+                except ForumError as error:
                     # The transaction around the import rolls back: nothing is written.
                     raise CommandError(f"{document.path}:{comment.line}: {error.message}") from error
                 create(comment.children, reply)
@@ -127,7 +129,7 @@ def fixture_for(articles) -> str:
     new_tree = {}
     for reply in replies:
         new_tree.setdefault(reply.tree_id, len(new_tree) + 1)
-    tree_numbers = _nested_set_numbers(replies)
+    tree_numbers = nested_set_numbers({reply.pk: reply.parent_id for reply in replies})
 
     authors = []
     for reply in replies:
@@ -150,27 +152,3 @@ def fixture_for(articles) -> str:
     for record in records:
         record["fields"].pop("last_login", None)
     return json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n"
-
-
-def _nested_set_numbers(replies) -> dict[int, tuple[int, int, int]]:
-    """(lft, rght, level) for each reply, from parent links alone; `replies` in reading order."""
-    children = defaultdict(list)
-    roots = []
-    for reply in replies:
-        (children[reply.parent_id] if reply.parent_id else roots).append(reply.pk)
-    numbers = {}
-    for root in roots:
-        counter = 1
-        stack = [(root, 0, False)]
-        while stack:
-            pk, level, closing = stack.pop()
-            if closing:
-                lft = numbers[pk][0]
-                numbers[pk] = (lft, counter, level)
-                counter += 1
-                continue
-            numbers[pk] = (counter, None, level)
-            counter += 1
-            stack.append((pk, level, True))
-            stack.extend((child, level + 1, False) for child in reversed(children[pk]))
-    return numbers

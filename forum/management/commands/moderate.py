@@ -10,8 +10,8 @@ replies already posted; nothing is ever removed by this command, only held.
 
 from django.core.management.base import BaseCommand
 
-from forum import moderation, services
 from forum.models import Reply
+from forum.moderation import actions, hooks
 
 
 class Command(BaseCommand):
@@ -25,10 +25,10 @@ class Command(BaseCommand):
         checked = flagged = held = 0
         for reply in replies.order_by("article_id", "tree_id", "lft").iterator(chunk_size=500):
             checked += 1
-            decision = moderation.moderate(
+            decision = hooks.moderate(
                 author=reply.author, article=reply.article, parent=reply.parent, body=reply.body, reply=reply
             )
-            if decision.verdict == moderation.Verdict.ALLOW:
+            if decision.verdict == hooks.Verdict.ALLOW:
                 continue
             flagged += 1
             verdict = decision.verdict.name.lower()
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 f"would {verdict}: {decision.reason}"
             )
             if not dry_run and reply.status == Reply.Status.PUBLISHED:
-                services.reply_hold(reply=reply, moderator=None, reason=f"manage.py moderate: {decision.reason}")
+                actions.reply_hold(reply=reply, moderator=None, reason=f"manage.py moderate: {decision.reason}")
                 held += 1
         summary = f"{checked} replies checked, {flagged} flagged by the hooks"
         self.stdout.write(summary + (" (dry run: nothing changed)" if dry_run else f", {held} held"))

@@ -6,8 +6,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from forum import services
 from forum.models import Reply
+from forum.moderation import actions
+from forum.posting import services as posting
 
 from .support import OP_ED
 
@@ -141,8 +142,8 @@ def test_axe_finds_nothing_serious_or_critical(open_page, seeded, make_user, mak
     # The queue holds a flagged reply besides the two held seed replies, so every kind of entry
     # is audited.
     (deep,) = in_order("You are obviously referring to a T-14 Armata tank")
-    reply = services.reply_create(article=deep.article, parent=deep, author=make_user(), body="Posters for sale.")
-    services.reply_flag(reply=reply, flagger=make_user(), reason="spam", text="")
+    reply = posting.reply_create(article=deep.article, parent=deep, author=make_user(), body="Posters for sale.")
+    actions.reply_flag(reply=reply, flagger=make_user(), reason="spam", text="")
     page = open_page(user=make_moderator() if name == "queue" else None)
     page.goto(AUDITED[name])
 

@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from forum import services
 from forum.models import Article, Reply
+from forum.posting import services as posting
 
-from .support import OP_ED, confirmation_path, screenshot
+from .support import OP_ED, confirmation_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -98,7 +98,7 @@ def test_a_newcomer_signs_up_verifies_replies_deep_in_the_thread_edits_and_remov
     expect(card).to_contain_text("stalled in rehearsal")
     expect(card.locator(".edited")).to_have_text("edited")
 
-    services.reply_create(article=mine.article, parent=mine, author=make_user("batavian02"), body="Source?")
+    posting.reply_create(article=mine.article, parent=mine, author=make_user("batavian02"), body="Source?")
     page.reload()
     page.locator(f"#r{mine.pk} > .reply-card").get_by_role("link", name="Remove").click()
     page.get_by_role("button", name="Remove it").click()
@@ -116,7 +116,7 @@ def test_a_flagged_reply_is_removed_and_a_held_one_approved_from_the_queue_and_t
     deep = seed_reply("You are obviously referring to a T-14 Armata tank")
     held = seed_reply("Putin knows the US/CIA")
     assert held.status == Reply.Status.HELD
-    reply = services.reply_create(
+    reply = posting.reply_create(
         article=deep.article, parent=deep, author=make_user("armata_fan"), body="Buy my tank posters."
     )
 

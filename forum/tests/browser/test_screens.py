@@ -5,8 +5,9 @@ page that scrolls sideways on a phone is one a reader cannot read."""
 import pytest
 from playwright.sync_api import expect
 
-from forum import services
 from forum.models import Reply
+from forum.moderation import actions
+from forum.posting import services as posting
 
 from .support import DESKTOP, OP_ED, PHONE, screenshot
 
@@ -50,8 +51,8 @@ def show_reply_box(open_page, viewport, make_user, **_):
 
 def show_queue(open_page, viewport, make_user, make_moderator, **_):
     deep = deep_reply()
-    reply = services.reply_create(article=deep.article, parent=deep, author=make_user("armata_fan"), body="Buy my tank posters.")
-    services.reply_flag(reply=reply, flagger=make_user("reader"), reason="spam", text="")
+    reply = posting.reply_create(article=deep.article, parent=deep, author=make_user("armata_fan"), body="Buy my tank posters.")
+    actions.reply_flag(reply=reply, flagger=make_user("reader"), reason="spam", text="")
     page = open_page(viewport=viewport, user=make_moderator("moderator"))
     page.goto("/moderation/")
     expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()

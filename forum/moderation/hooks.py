@@ -1,4 +1,4 @@
-"""The moderation hooks every new reply and every edit passes through.
+"""The moderation hooks every new reply and every edit passes through, before anything is locked.
 
 `settings.FORUM_MODERATION_HOOKS` lists them as dotted paths, in order. Each is a callable
 taking keyword arguments:
@@ -18,9 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from forum.conf import forum_settings
+from forum.threads.models import Reply
 
 
 class Verdict(enum.IntEnum):
@@ -52,7 +54,7 @@ _imported: dict[str, object] = {}
 
 def hooks() -> list:
     loaded = []
-    for path in settings.FORUM_MODERATION_HOOKS:
+    for path in forum_settings.MODERATION_HOOKS:
         if path not in _imported:
             _imported[path] = import_string(path)
         loaded.append(_imported[path])
@@ -74,9 +76,7 @@ def moderate(*, author, article, parent, body, reply=None, request=None) -> Deci
 
 def flood_limit(*, author, reply, **_) -> Decision:
     """At most one new reply per FORUM_FLOOD_SECONDS per account. Edits are not counted."""
-    from .models import Reply
-
-    seconds = settings.FORUM_FLOOD_SECONDS
+    seconds = forum_settings.FLOOD_SECONDS
     if reply is not None or not seconds:
         return ALLOW
     last = (
@@ -96,9 +96,7 @@ def flood_limit(*, author, reply, **_) -> Decision:
 
 def duplicate_text(*, author, body, reply, **_) -> Decision:
     """Refuse the same text from the same account twice within FORUM_DUPLICATE_WINDOW_SECONDS."""
-    from .models import Reply
-
-    window = settings.FORUM_DUPLICATE_WINDOW_SECONDS
+    window = forum_settings.DUPLICATE_WINDOW_SECONDS
     if not window:
         return ALLOW
     since = timezone.now() - datetime.timedelta(seconds=window)
@@ -125,7 +123,7 @@ def watched_words(*, body, **_) -> Decision:
     """Patterns in FORUM_WATCHED_WORDS: "reject" refuses the reply, "hold" sends it to moderators."""
     text = _normalised(body)
     for verdict, patterns in (("reject", "reject"), ("hold", "hold")):
-        compiled = _watched(tuple(settings.FORUM_WATCHED_WORDS.get(patterns, ())))
+        compiled = _watched(tuple(forum_settings.WATCHED_WORDS.get(patterns, ())))
         match = compiled.search(text) if compiled else None
         if match:
             if verdict == "reject":
@@ -139,14 +137,12 @@ def is_new_account(author) -> bool:
 
     Imported commenters (no join date) are not new accounts: nobody signed up as them.
     """
-    from .models import Reply
-
     if author.date_joined is None:
         return False
-    young = timezone.now() - author.date_joined < datetime.timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+    young = timezone.now() - author.date_joined < datetime.timedelta(days=forum_settings.NEW_ACCOUNT_DAYS)
     if young:
         return True
-    minimum = settings.FORUM_NEW_ACCOUNT_MIN_REPLIES
+    minimum = forum_settings.NEW_ACCOUNT_MIN_REPLIES
     return minimum > 0 and Reply.objects.filter(author=author).published().count() < minimum
 
 
@@ -155,7 +151,7 @@ _LINK = re.compile(r"https?://|mailto:|www\.", re.IGNORECASE)
 
 def link_limit(*, author, body, **_) -> Decision:
     """New accounts may post at most FORUM_NEW_ACCOUNT_MAX_LINKS links, as on Discourse."""
-    limit = settings.FORUM_NEW_ACCOUNT_MAX_LINKS
+    limit = forum_settings.NEW_ACCOUNT_MAX_LINKS
     links = len(_LINK.findall(body))
     if links <= limit or not is_new_account(author):
         return ALLOW
@@ -167,9 +163,7 @@ def link_limit(*, author, body, **_) -> Decision:
 
 def first_posts_premoderated(*, author, reply, **_) -> Decision:
     """Hold an account's first FORUM_PREMODERATE_FIRST_REPLIES replies (0, the default, is off)."""
-    from .models import Reply
-
-    first = settings.FORUM_PREMODERATE_FIRST_REPLIES
+    first = forum_settings.PREMODERATE_FIRST_REPLIES
     if not first or reply is not None or author.date_joined is None:
         return ALLOW
     if Reply.objects.filter(author=author).published().count() >= first:

@@ -1,21 +1,24 @@
 """Big, valid reply forests for tests and benchmarks, written in a few bulk queries.
 
-Posting thousands of replies through services.reply_create takes minutes (each one renumbers its
-tree under a lock). build_forest works out the nested set in Python instead and bulk-creates the
-rows with their lft/rght/level/tree_id already right. It writes tree fields outside the services,
-which the app itself must never do: use it only on a database it owns (a test's, a benchmark's),
-and the tests check its output with selectors.tree_violations().
+Posting thousands of replies through forum.posting.services.reply_create takes minutes (each
+one renumbers its tree under a lock). build_forest works out the nested set in Python instead
+(forum.threads.tree.nested_set_numbers, the importer's numbering) and bulk-creates the rows with
+their lft/rght/level/tree_id already right. It writes tree fields outside the services, which the
+app itself must never do: use it only on a database it owns (a test's, a benchmark's); the tests
+check its output with forum.threads.tree.tree_violations().
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Article, Reply
+from forum.threads.models import Article, Reply
+from forum.threads.tree import nested_set_numbers
 
 
 def forest_shape(size: int, *, seed: int = 5) -> list[int | None]:
@@ -53,14 +56,19 @@ def build_forest(
     """
     parents = forest_shape(size, seed=seed) if parents is None else parents
     first_created = first_created or timezone.now() - timedelta(seconds=size)
-    children: list[list[int]] = [[] for _ in range(size)]
-    for index, parent in enumerate(parents):
-        if parent is not None:
-            children[parent].append(index)
-
+    numbers = nested_set_numbers(dict(enumerate(parents)))
     next_tree_id = (Reply.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    tree_of: list[int] = []  # each reply's tree_id: a new one per top-level reply, in posting order
+    by_level: dict[int, list[int]] = defaultdict(list)
     replies: list[Reply] = []
-    for index in range(size):
+    for index, parent in enumerate(parents):
+        if parent is None:
+            tree_of.append(next_tree_id)
+            next_tree_id += 1
+        else:
+            tree_of.append(tree_of[parent])
+        lft, rght, level = numbers[index]
+        by_level[level].append(index)
         replies.append(
             Reply(
                 article=article,
@@ -68,34 +76,15 @@ def build_forest(
                 body=f"reply {index}",
                 body_html=f"<p>reply {index}</p>",
                 created=first_created + timedelta(seconds=index),
+                tree_id=tree_of[index],
+                lft=lft,
+                rght=rght,
+                level=level,
             )
         )
-    for index, parent in enumerate(parents):
-        if parent is not None:
-            continue
-        # Number the tree depth first: lft on the way down, rght on the way back up.
-        counter = 1
-        replies[index].lft, replies[index].level = counter, 0
-        replies[index].tree_id = next_tree_id
-        stack = [(index, iter(children[index]))]
-        while stack:
-            node, pending = stack[-1]
-            child = next(pending, None)
-            if child is None:
-                counter += 1
-                replies[node].rght = counter
-                stack.pop()
-                continue
-            counter += 1
-            replies[child].lft = counter
-            replies[child].level = replies[node].level + 1
-            replies[child].tree_id = next_tree_id
-            stack.append((child, iter(children[child])))
-        next_tree_id += 1
-
     # A level at a time, so each reply's parent has its pk before the reply is written.
-    for level in range(max(reply.level for reply in replies) + 1 if replies else 0):
-        batch = [index for index, reply in enumerate(replies) if reply.level == level]
+    for level in sorted(by_level):
+        batch = by_level[level]
         for index in batch:
             if parents[index] is not None:
                 replies[index].parent_id = replies[parents[index]].pk

@@ -1,7 +1,9 @@
 from django import forms
-from django.conf import settings
 
-from .services import PostingError, clean_body
+from forum.conf import forum_settings
+from forum.errors import ForumError
+
+from .services import clean_body
 
 
 class ReplyForm(forms.Form):
@@ -16,12 +18,12 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = settings.FORUM_REPLY_MAX_LENGTH
+        limit = forum_settings.REPLY_MAX_LENGTH
         self.fields["body"].help_text = f"Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists. Up to {limit:,} characters."
         self.fields["body"].widget.attrs["maxlength"] = limit
 
     def clean_body(self):
         try:
             return clean_body(self.cleaned_data["body"])
-        except PostingError as error:
+        except ForumError as error:
             raise forms.ValidationError(error.message) from error

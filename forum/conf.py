@@ -1,0 +1,68 @@
+"""The forum's settings, each with its default, as `settings.FORUM_<NAME>` overrides it.
+
+    from forum.conf import forum_settings
+    forum_settings.PAGE_SIZE
+
+Read at the moment of use, not at import, so a test changes one with pytest-django's `settings`
+fixture. config/settings/base.py sets only what comes from the environment, and the list of
+moderation hooks (the project's choice of rules). forum.checks validates every value at start-up.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS: dict[str, object] = {
+    "SITE_NAME": "Syria Withdrawal Forum",
+    # Where the forum is reached from outside, for links in emails.
+    "BASE_URL": "http://127.0.0.1:8000",
+    "REPLY_MAX_LENGTH": 10_000,
+    # Editing is open this long after posting.
+    "EDIT_WINDOW_SECONDS": 30 * 60,
+    # A verified email address is needed before posting (the allauth verification link).
+    "REQUIRE_VERIFIED_EMAIL": True,
+    # Run in order on every new reply and every edit; see forum/moderation/hooks.py.
+    "MODERATION_HOOKS": [
+        "forum.moderation.hooks.flood_limit",
+        "forum.moderation.hooks.duplicate_text",
+        "forum.moderation.hooks.watched_words",
+        "forum.moderation.hooks.link_limit",
+        "forum.moderation.hooks.first_posts_premoderated",
+    ],
+    "FLOOD_SECONDS": 10,  # one new reply per this many seconds per account
+    "DUPLICATE_WINDOW_SECONDS": 10 * 60,
+    # Regular expressions, matched case-insensitively on the NFKC-folded text.
+    "WATCHED_WORDS": {"reject": [], "hold": []},
+    "NEW_ACCOUNT_DAYS": 3,
+    "NEW_ACCOUNT_MIN_REPLIES": 3,
+    "NEW_ACCOUNT_MAX_LINKS": 2,
+    "PREMODERATE_FIRST_REPLIES": 0,  # off; e.g. 3 holds every account's first three replies
+    # Open flags from this many readers hold a reply until a moderator decides.
+    "FLAG_HOLD_THRESHOLD": 3,
+    # Whether the public moderation log names the moderator (moderators always see names).
+    "MODLOG_SHOW_MODERATORS": False,
+    # Top-level replies per page of a thread; each comes with its whole branch.
+    "PAGE_SIZE": 50,
+    # Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
+    "DISPLAY_DEPTH": 8,
+    # Page views of one article this close together are one visit, so moving from page 1 to
+    # page 2 does not unmark the replies that were new when the visit began.
+    "VISIT_GAP_MINUTES": 30,
+    # Signed-out readers' pages are reused at most this long (forum.threads.cache); 0 is off.
+    "THREAD_CACHE_SECONDS": 60,
+}
+
+# The type each value must have; forum.checks refuses anything else at start-up.
+TYPES: dict[str, type | tuple[type, ...]] = {
+    name: (list, tuple) if isinstance(value, list) else type(value) for name, value in DEFAULTS.items()
+}
+
+
+class ForumSettings:
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(f"no forum setting {name!r}")
+        return getattr(settings, f"FORUM_{name}", DEFAULTS[name])
+
+
+forum_settings = ForumSettings()

@@ -1,0 +1,38 @@
+"""The refusals a service can answer with. Each carries the message the user is shown, as it is.
+
+Five kinds, because a user (and a client) needs to tell them apart: what was asked cannot be done
+(Refused), not by you (Forbidden), not here (NotFound), not any more (Conflict: someone else
+changed it first), not yet (RateLimited). forum.web maps them to HTTP statuses, in one place;
+nothing else in the services knows about HTTP.
+"""
+
+from __future__ import annotations
+
+
+class ForumError(Exception):
+    """A write or a page the user asked for and may not have."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after  # seconds, for RateLimited
+
+
+class Refused(ForumError):
+    """The input, or the state of what it acts on, does not allow it: an empty reply, a removed parent."""
+
+
+class Forbidden(ForumError):
+    """This user may not do this: someone else's reply, a locked discussion, a suspended account."""
+
+
+class NotFound(ForumError):
+    """There is no such thing, or none this user may know of."""
+
+
+class Conflict(ForumError):
+    """Another writer changed it first: another moderator has handled this reply."""
+
+
+class RateLimited(ForumError):
+    """Too much, too fast: try again after `retry_after` seconds."""

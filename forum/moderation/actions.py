@@ -1,0 +1,340 @@
+"""What moderators (and the automatic rules) do: the only code that changes a reply's status after
+it is posted, locks branches and articles, suspends accounts, and writes the moderation log.
+
+Every action checks the moderator's role first (forum.policy), then takes the locks of
+forum.threads.locks, reads its rows again, and refuses with Conflict when the state it expects
+is gone (another moderator got there first: 409, and no second log entry). It writes one
+ModerationLog row in the same transaction. Nothing is deleted: removal is a status.
+
+REPLY_ACTIONS, at the end, is the one table of actions on a reply: the queue's buttons, the
+admin's actions and the dispatch of /moderation/replies/<id>/<action>/ all come from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as accounts
+from forum import policy, signals
+from forum.conf import forum_settings
+from forum.errors import Conflict, Refused
+from forum.posting.services import CONTROL_CHARACTERS
+from forum.threads import cache, locks
+from forum.threads.models import Article, Reply
+
+from .models import Flag, ModerationLog
+
+logger = logging.getLogger("forum.moderation")
+
+
+def _plain_text(text: str, *, what: str) -> str:
+    text = (text or "").strip()
+    if CONTROL_CHARACTERS.search(text) or len(text) > 1000:
+        raise Refused(f"{what} must be plain text of at most 1,000 characters.")
+    return text
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = _plain_text(reason, what="The reason")
+    if required and not reason:
+        raise Refused("Give a reason: it is shown in the moderation log.")
+    return reason
+
+
+def _record(*, actor, action, reply=None, article=None, user=None, reason="", detail="") -> ModerationLog:
+    """Append the action to the log, inside the action's transaction; announce it on commit."""
+    entry = ModerationLog.objects.create(
+        actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
+        user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
+    )
+    if entry.article_id:
+        cache.bump(entry.article_id)  # every action on a reply or an article changes how it reads
+    logger.info(
+        "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
+        action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
+    )
+    transaction.on_commit(
+        lambda: signals.reply_moderated.send(sender=ModerationLog, reply=reply, entry=entry, action=action)
+    )
+    return entry
+
+
+def _resolve_flags(replies, now) -> int:
+    return Flag.objects.filter(reply__in=replies, resolved__isnull=True).update(resolved=now)
+
+
+def _set_status(reply: Reply, status: str, **fields) -> None:
+    reply.status = status
+    for name, value in fields.items():
+        setattr(reply, name, value)
+    reply.save(update_fields=["status", *fields])
+
+
+# --- Readers' flags ------------------------------------------------------------------------------
+
+
+def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "") -> Flag:
+    """A reader reports a reply. At FORUM_FLAG_HOLD_THRESHOLD open flags it is held.
+
+    Locks the reply's branch root, so concurrent flags count up to the threshold exactly once
+    and an auto-hold excludes a reply being posted under it.
+    """
+    if reason not in Flag.Reason.values:
+        raise Refused("Choose why you are flagging this reply.")
+    text = _plain_text(text, what="The explanation")
+    if reason == Flag.Reason.OTHER and not text:
+        raise Refused("Say what is wrong when the reason is 'something else'.")
+    policy.check(policy.flag_refusal(user=flagger, reply=reply))
+    now = timezone.now()
+    with transaction.atomic():
+        current = locks.lock_branch(reply.pk)
+        already = Flag.objects.filter(reply=current, flagger=flagger).exists()
+        policy.check(policy.flag_refusal(user=flagger, reply=current, already_flagged=already))
+        flag = Flag.objects.create(reply=current, flagger=flagger, reason=reason, text=text, created=now)
+        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count()
+        if current.status == Reply.Status.PUBLISHED and open_flags >= forum_settings.FLAG_HOLD_THRESHOLD:
+            _set_status(current, Reply.Status.HELD, hold_reason=f"{open_flags} readers flagged it.")
+            _record(actor=None, action=ModerationLog.Action.HOLD, reply=current, reason=current.hold_reason)
+    return flag
+
+
+# --- One reply -----------------------------------------------------------------------------------
+
+
+def _status_now(reply: Reply) -> str:
+    return reply.get_status_display().lower()
+
+
+def _act_on_reply(*, reply: Reply, moderator, action: str, reason: str, offered, refusal, change) -> Reply:
+    """The shape of every action on one reply: check who acts (and why: the reason, already
+    cleaned by the caller), lock the reply's branch, refuse unless the action still makes sense
+    for the reply as it is now (`offered`; else `refusal`: another moderator may have got there
+    first), `change` it, log it. `moderator` None is an automatic rule. `change` returns the log
+    entry's detail, if any."""
+    with transaction.atomic():
+        current = locks.lock_branch(reply.pk)
+        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count()
+        if not offered(current, open_flags):
+            raise refusal(current)
+        detail = change(current) or ""
+        _record(actor=moderator, action=action, reply=current, reason=reason, detail=detail)
+    return current
+
+
+def reply_hold(*, reply: Reply, moderator, reason: str) -> Reply:
+    """Hold a published reply for review. `moderator` None is an automatic rule (manage.py moderate)."""
+    if moderator is not None:
+        policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=True)
+    return _act_on_reply(
+        reply=reply, moderator=moderator, action=ModerationLog.Action.HOLD, reason=reason,
+        offered=lambda current, _: current.status == Reply.Status.PUBLISHED,
+        refusal=lambda current: Conflict(f"This reply is already {_status_now(current)}."),
+        change=lambda current: _set_status(current, Reply.Status.HELD, hold_reason=reason),
+    )
+
+
+def reply_approve(*, reply: Reply, moderator, reason: str = "") -> Reply:
+    """Publish a held reply and close its flags. Its parent's author hears of it then
+    (forum.notifications): held replies notify nobody until approved."""
+
+    def approve(current):
+        _set_status(current, Reply.Status.PUBLISHED, hold_reason="")
+        _resolve_flags([current], timezone.now())
+
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator, action=ModerationLog.Action.APPROVE,
+        reason=_reason(reason, required=False), offered=policy.offer_approve, change=approve,
+        refusal=lambda current: Conflict(f"This reply is {_status_now(current)} now: another moderator has handled it."),
+    )
+
+
+def reply_remove_by_moderator(*, reply: Reply, moderator, reason: str) -> Reply:
+    """Remove a reply: it shows as "[removed by moderator]"; the replies under it stay."""
+
+    def remove(current):
+        _set_status(current, Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR)
+        _resolve_flags([current], timezone.now())
+
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator, action=ModerationLog.Action.REMOVE,
+        reason=_reason(reason, required=True), offered=policy.offer_remove, change=remove,
+        refusal=lambda current: Conflict("This reply is already removed: another moderator has handled it."),
+    )
+
+
+def _restore_refusal(current: Reply):
+    if current.status != Reply.Status.REMOVED:
+        return Conflict(f"This reply is {_status_now(current)}, not removed.")
+    return Refused("Its author removed this reply; only they could have kept it.")
+
+
+def reply_restore(*, reply: Reply, moderator, reason: str = "") -> Reply:
+    """Undo a moderator's removal."""
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator, action=ModerationLog.Action.RESTORE,
+        reason=_reason(reason, required=False), offered=policy.offer_restore, refusal=_restore_refusal,
+        change=lambda current: _set_status(current, Reply.Status.PUBLISHED, removed_by=Reply.RemovedBy.NOBODY),
+    )
+
+
+def flags_dismiss(*, reply: Reply, moderator, reason: str = "") -> Reply:
+    """The flags were wrong: close them and leave the reply as it is."""
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator, action=ModerationLog.Action.DISMISS_FLAGS,
+        reason=_reason(reason, required=False), offered=policy.offer_dismiss,
+        refusal=lambda current: Conflict("This reply has no open flags: another moderator has handled them."),
+        change=lambda current: f"{_resolve_flags([current], timezone.now())} flags",
+    )
+
+
+def branch_lock(*, reply: Reply, moderator, reason: str, locked: bool = True) -> Reply:
+    """Lock (or unlock) a branch: no new replies anywhere under `reply`."""
+
+    def lock(current):
+        current.branch_locked = locked
+        current.save(update_fields=["branch_locked"])
+
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator,
+        action=ModerationLog.Action.LOCK_BRANCH if locked else ModerationLog.Action.UNLOCK_BRANCH,
+        reason=_reason(reason, required=locked),
+        offered=policy.offer_lock_branch if locked else policy.offer_unlock_branch, change=lock,
+        refusal=lambda current: Conflict(f"This branch is already {'locked' if locked else 'unlocked'}."),
+    )
+
+
+# --- Branches and articles -----------------------------------------------------------------------
+
+
+def _branch(reply: Reply):
+    return Reply.objects.filter(tree_id=reply.tree_id, lft__gte=reply.lft, rght__lte=reply.rght)
+
+
+def branch_hold(*, reply: Reply, moderator, reason: str) -> int:
+    """Hold every published reply in the branch under (and including) `reply`."""
+    policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=True)
+    with transaction.atomic():
+        current = locks.lock_branch(reply.pk)
+        held = _branch(current).filter(status=Reply.Status.PUBLISHED).update(
+            status=Reply.Status.HELD, hold_reason=reason
+        )
+        if not held:
+            raise Conflict("Nothing in this branch is published: another moderator has handled it.")
+        _record(actor=moderator, action=ModerationLog.Action.HOLD_BRANCH, reply=current, reason=reason,
+                detail=f"{held} replies held")
+    return held
+
+
+def branch_remove(*, reply: Reply, moderator, reason: str) -> int:
+    """Remove every reply in the branch under (and including) `reply`. Placeholders keep the shape."""
+    policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=True)
+    with transaction.atomic():
+        current = locks.lock_branch(reply.pk)
+        pks = list(_branch(current).exclude(status=Reply.Status.REMOVED).values_list("pk", flat=True))
+        if not pks:
+            raise Conflict("Everything in this branch is already removed.")
+        Reply.objects.filter(pk__in=pks).update(status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR)
+        _resolve_flags(pks, timezone.now())
+        _record(actor=moderator, action=ModerationLog.Action.REMOVE_BRANCH, reply=current, reason=reason,
+                detail=f"{len(pks)} replies removed")
+    return len(pks)
+
+
+def article_lock(*, article: Article, moderator, reason: str, locked: bool = True) -> Article:
+    """Lock (or unlock) a whole discussion. Waits for replies being posted to it (their share lock)."""
+    policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=locked)
+    with transaction.atomic():
+        current = locks.lock_article(article.pk)
+        if current.locked == locked:
+            raise Conflict(f"This article is already {'locked' if locked else 'unlocked'}.")
+        current.locked = locked
+        current.save(update_fields=["locked"])
+        action = ModerationLog.Action.LOCK_ARTICLE if locked else ModerationLog.Action.UNLOCK_ARTICLE
+        _record(actor=moderator, action=action, article=current, reason=reason)
+    return current
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+def user_ban(*, user, moderator, reason: str, until=None):
+    """Suspend `user` from posting until `until`, or for good when it is None. They can still read."""
+    policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=True)
+    now = timezone.now()
+    policy.check(policy.suspension_refusal(target=user, moderator=moderator, until=until, now=now))
+    with transaction.atomic():
+        current = accounts.suspension_set(user=user, until=until, reason=reason, now=now)
+        if current is None:
+            raise Conflict("This user is already suspended on those terms.")
+        detail = "for good" if until is None else f"until {until:%Y-%m-%d %H:%M} UTC"
+        _record(actor=moderator, action=ModerationLog.Action.BAN, user=current, reason=reason, detail=detail)
+    return current
+
+
+def user_unban(*, user, moderator, reason: str = ""):
+    policy.check(policy.moderator_refusal(moderator))
+    reason = _reason(reason, required=False)
+    with transaction.atomic():
+        current = accounts.suspension_lift(user=user)
+        if current is None:
+            raise Conflict("This user is not suspended.")
+        _record(actor=moderator, action=ModerationLog.Action.UNBAN, user=current, reason=reason)
+    return current
+
+
+# --- The table of actions on a reply ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyAction:
+    name: str  # in the URL, /moderation/replies/<id>/<name>/, and the admin action's name
+    label: str  # the queue's button
+    admin_label: str  # the admin's action menu
+    done: str  # said after it is done
+    reason_required: bool
+    offered: Callable[[Reply, int], bool]  # forum.policy: whether it makes sense for the reply now
+    service: Callable
+
+
+REPLY_ACTIONS = {
+    action.name: action
+    for action in [
+        ReplyAction("approve", "Approve", "Approve held replies", "Approved: the reply is published.",
+                    False, policy.offer_approve, reply_approve),
+        ReplyAction("remove", "Remove", "Remove (needs a reason)", "Removed: the reply shows as a placeholder.",
+                    True, policy.offer_remove, reply_remove_by_moderator),
+        ReplyAction("restore", "Restore", "Restore removed replies", "Restored: the reply is published again.",
+                    False, policy.offer_restore, reply_restore),
+        ReplyAction("dismiss", "Dismiss flags", "Dismiss flags", "The flags are dismissed.",
+                    False, policy.offer_dismiss, flags_dismiss),
+        ReplyAction("lock-branch", "Lock branch", "Lock branch (needs a reason)", "The branch is locked.",
+                    True, policy.offer_lock_branch, partial(branch_lock, locked=True)),
+        ReplyAction("unlock-branch", "Unlock branch", "Unlock branch", "The branch is unlocked.",
+                    False, policy.offer_unlock_branch, partial(branch_lock, locked=False)),
+        ReplyAction("hold-branch", "Hold whole branch", "Hold whole branch (needs a reason)",
+                    "The branch is held for review.", True, policy.offer_whole_branch, branch_hold),
+        ReplyAction("remove-branch", "Remove whole branch", "Remove whole branch (needs a reason)",
+                    "The branch is removed.", True, policy.offer_whole_branch, branch_remove),
+    ]
+}
+
+
+def offered_actions(reply: Reply, open_flags: int) -> list[ReplyAction]:
+    """The actions that make sense for a reply in its present state, in the table's order."""
+    return [action for action in REPLY_ACTIONS.values() if action.offered(reply, open_flags)]

@@ -1,0 +1,81 @@
+"""Moderation's rows: readers' flags and the append-only log of what moderators did."""
+
+from django.conf import settings
+from django.db import models
+
+from forum.threads.models import Article, Reply
+
+
+class Flag(models.Model):
+    """A reader's report of a reply. One per reader per reply; a moderator's decision resolves it."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Something else"
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="flags")
+    flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flags")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    text = models.TextField(blank=True, help_text="Required when the reason is 'something else'.")
+    created = models.DateTimeField()
+    resolved = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [models.UniqueConstraint(fields=["reply", "flagger"], name="flag_once_per_reader")]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("the moderation log is append-only")
+
+    def delete(self):
+        raise TypeError("the moderation log is append-only")
+
+
+class ModerationLog(models.Model):
+    """What moderators (and the automatic rules) did, and why. Append-only.
+
+    Rows are never updated or deleted: database triggers refuse it (migration 0004), so the
+    log holds even against code that forgets this rule.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "approved a reply"
+        HOLD = "hold", "held a reply"
+        REMOVE = "remove", "removed a reply"
+        RESTORE = "restore", "restored a reply"
+        DISMISS_FLAGS = "dismiss_flags", "dismissed the flags on a reply"
+        LOCK_BRANCH = "lock_branch", "locked a branch"
+        UNLOCK_BRANCH = "unlock_branch", "unlocked a branch"
+        HOLD_BRANCH = "hold_branch", "held a branch"
+        REMOVE_BRANCH = "remove_branch", "removed a branch"
+        LOCK_ARTICLE = "lock_article", "locked an article"
+        UNLOCK_ARTICLE = "unlock_article", "unlocked an article"
+        BAN = "ban", "suspended a user"
+        UNBAN = "unban", "lifted a suspension"
+
+    # Null when an automatic rule acted (flags reaching the threshold, manage.py moderate).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reply = models.ForeignKey(Reply, null=True, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(Article, null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    detail = models.CharField(max_length=200, blank=True, help_text="e.g. how many replies a branch action touched")
+    created = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("the moderation log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("the moderation log is append-only")

@@ -1,0 +1,50 @@
+"""Reads for moderators: the queue, the record of a reply's author, and the log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Prefetch, Q
+
+from forum.threads.models import Reply
+
+from .models import Flag, ModerationLog
+
+QUEUE_LENGTH = 200
+
+
+def _with_context(replies):
+    """What a queue entry shows of a reply: its author, article, parent, and its open flags."""
+    open_flags = Flag.objects.filter(resolved__isnull=True).select_related("flagger")
+    return replies.select_related("author", "article", "parent__author", "parent__article").prefetch_related(
+        Prefetch("flags", queryset=open_flags, to_attr="open_flags")
+    )
+
+
+def queue() -> list[Reply]:
+    """Held replies and replies with open flags, oldest first. A fixed number of queries."""
+    waiting = Reply.objects.filter(Q(status=Reply.Status.HELD) | Q(flags__resolved__isnull=True, flags__isnull=False))
+    return list(_with_context(waiting.distinct()).order_by(F("created").asc(nulls_first=True), "id")[:QUEUE_LENGTH])
+
+
+def queue_entry(*, pk: int) -> list[Reply]:
+    """One reply as the queue shows it, for its own moderation page; [] if there is none."""
+    return list(_with_context(Reply.objects.filter(pk=pk)))
+
+
+def author_records(author_ids) -> dict[int, dict]:
+    """Per author: how many of their replies are published, held and removed, and flags received."""
+    records: dict[int, dict] = defaultdict(lambda: {"published": 0, "held": 0, "removed": 0, "flags": 0})
+    for author_id, status, total in (
+        Reply.objects.filter(author_id__in=author_ids).values_list("author_id", "status").annotate(total=Count("id"))
+    ):
+        records[author_id][status] = total
+    for author_id, total in (
+        Flag.objects.filter(reply__author_id__in=author_ids).values_list("reply__author_id").annotate(total=Count("id"))
+    ):
+        records[author_id]["flags"] = total
+    return records
+
+
+def log_entries(*, limit: int = 200) -> list[ModerationLog]:
+    return list(ModerationLog.objects.select_related("actor", "reply__article", "article", "user")[:limit])

@@ -1,0 +1,138 @@
+"""The moderators' pages (the queue, one reply's actions, suspensions), the public log, and the
+readers' flag form. Every action is a POST to a service of forum.moderation.actions, as the
+admin's actions are."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.services import parse_suspension_end
+from forum import policy
+from forum.errors import ForumError, NotFound, Refused
+from forum.threads import presenters as thread_presenters
+from forum.threads import selectors as thread_selectors
+from forum.threads.models import Article
+from forum.web import status_of
+
+from . import actions, presenters, selectors
+from .models import Flag
+
+
+def _moderators_only(view):
+    """Every page and action here but the log and the flag form: 403 for anyone else."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        policy.check(policy.moderator_refusal(request.user))
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _entries(replies, viewer):
+    records = selectors.author_records({reply.author_id for reply in replies})
+    return presenters.queue_entries(replies, records=records, viewer=viewer)
+
+
+@_moderators_only
+def queue(request):
+    entries = _entries(selectors.queue(), request.user)
+    return render(request, "moderation/queue.html", {"entries": entries})
+
+
+@_moderators_only
+def reply_page(request, pk):
+    replies = selectors.queue_entry(pk=pk)
+    if not replies:
+        raise NotFound(f"There is no reply {pk}.")
+    entry = _entries(replies, request.user)[0]
+    return render(request, "moderation/reply.html", {"entry": entry, "article": replies[0].article})
+
+
+@require_POST
+@_moderators_only
+def reply_action(request, pk, action):
+    if action not in actions.REPLY_ACTIONS:
+        raise NotFound(f"There is no moderation action “{action}”.")
+    chosen = actions.REPLY_ACTIONS[action]
+    reply = thread_selectors.reply_get(pk=pk)
+    chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, chosen.done)
+    return redirect(_back(request, reverse("forum:moderation_queue")))
+
+
+@require_POST
+@_moderators_only
+def article_lock(request, slug, lock):
+    article = get_object_or_404(Article, slug=slug)
+    actions.article_lock(article=article, moderator=request.user, reason=request.POST.get("reason", ""), locked=lock)
+    messages.success(request, "The article is locked." if lock else "The article is open for replies again.")
+    return redirect(_back(request, article.get_absolute_url()))
+
+
+@_moderators_only
+def user_page(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    return render(request, "moderation/user.html", {"person": person, "ban": person.posting_ban()})
+
+
+@require_POST
+@_moderators_only
+def user_ban(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    try:
+        until = parse_suspension_end(request.POST.get("until", ""))
+    except ValueError as error:
+        raise Refused(str(error)) from error
+    actions.user_ban(user=person, moderator=request.user, reason=request.POST.get("reason", ""), until=until)
+    messages.success(request, f"{person.public_name} is suspended.")
+    return redirect(reverse("forum:moderation_user", args=[person.username]))
+
+
+@require_POST
+@_moderators_only
+def user_unban(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    actions.user_unban(user=person, moderator=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, f"{person.public_name} may post again.")
+    return redirect(reverse("forum:moderation_user", args=[person.username]))
+
+
+def log(request):
+    """The moderation log is public, as on Lobsters; moderators' names are a setting."""
+    rows = presenters.log_rows(selectors.log_entries(), viewer=request.user)
+    return render(request, "moderation/log.html", {"rows": rows})
+
+
+@login_required
+def flag(request, pk):
+    reply = thread_selectors.reply_get(pk=pk)
+    context = {
+        "item": thread_presenters.reply_in_context(reply, request.user),
+        "article": reply.article,
+        "reasons": Flag.Reason.choices,
+    }
+    if request.method != "POST":
+        return render(request, "forum/flag.html", context)
+    try:
+        actions.reply_flag(
+            reply=reply, flagger=request.user, reason=request.POST.get("reason", ""), text=request.POST.get("text", "")
+        )
+    except ForumError as error:
+        context["error"] = error.message
+        return render(request, "forum/flag.html", context, status=status_of(error))
+    messages.success(request, "Thank you: the moderators will look at it.")
+    return redirect(reply.get_landing_url())

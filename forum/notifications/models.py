@@ -1,0 +1,19 @@
+"""Notifications: what a reader is told in the header and the list at /notifications/."""
+
+from django.conf import settings
+from django.db import models
+
+from forum.threads.models import Reply
+
+
+class Notification(models.Model):
+    """Someone replied to you."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

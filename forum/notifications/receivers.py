@@ -1,0 +1,22 @@
+"""The notifications, as receivers of the signals the services send on commit (forum.signals).
+
+Connected in ForumConfig.ready(). They only announce: by the time they run, the write is done.
+"""
+
+from django.dispatch import receiver
+
+from forum.moderation.models import ModerationLog
+from forum.signals import reply_moderated, reply_posted
+
+from .services import notify_parent_author
+
+
+@receiver(reply_posted, dispatch_uid="notify-parent-author-on-post")
+def reply_was_posted(sender, reply, **kwargs):
+    notify_parent_author(reply)  # a held reply notifies nobody yet
+
+
+@receiver(reply_moderated, dispatch_uid="notify-parent-author-on-approval")
+def reply_was_moderated(sender, reply, action, **kwargs):
+    if action == ModerationLog.Action.APPROVE:
+        notify_parent_author(reply)

@@ -1,0 +1,59 @@
+"""Telling people: a notification in the app, and an email if they want one.
+
+These run after the write that caused them has committed (forum.notifications.receivers listens
+to the signals the services send on commit), so a rolled-back reply is never announced and a
+slow or down mail server never holds a tree lock or fails a post.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.conf import forum_settings
+from forum.errors import Forbidden
+from forum.threads.models import Reply
+
+from .models import Notification
+
+
+def notify_parent_author(reply: Reply) -> Notification | None:
+    """Tell the author of the reply's parent that someone answered them: once per reply, never
+    for an answer to oneself, and only for a published reply."""
+    parent = reply.parent
+    if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
+        return None
+    if Notification.objects.filter(reply=reply).exists():  # published before, held, approved again
+        return None
+    recipient = parent.author
+    notification = Notification.objects.create(recipient=recipient, reply=reply, created=reply.created or timezone.now())
+    if recipient.email_on_reply and recipient.email:
+        _send_reply_email(reply, recipient)
+    return notification
+
+
+def _send_reply_email(reply: Reply, recipient) -> None:
+    base = forum_settings.BASE_URL
+    link = f"{base}{reply.get_landing_url()}"
+    send_mail(
+        subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
+        message=(
+            f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
+            f"Read it in its thread: {link}\n\n"
+            f"You can turn these emails off in your settings: {base}{reverse('accounts:settings')}\n"
+        ),
+        from_email=None,
+        recipient_list=[recipient.email],
+        fail_silently=True,  # the reply is posted either way; a lost email is logged by the backend
+    )
+
+
+def notification_open(*, notification: Notification, user) -> Notification:
+    """Mark a notification read when its recipient opens it."""
+    if notification.recipient_id != user.pk:
+        raise Forbidden("That notification is not yours.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

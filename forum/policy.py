@@ -1,0 +1,186 @@
+"""Who may do what to which reply, now: each rule of the forum, defined once.
+
+Views ask before they draw a form, presenters before they draw a button, and services ask again
+under their locks, with the rows as they are then. So a button is shown exactly when the write
+behind it would pass, and a refusal says the same thing wherever it comes from.
+
+- `*_refusal(...)` returns the error the user would get, or None when the rule allows it. It
+  reads only what it is given (but for the verified-email query of `author_refusal`): callers
+  fetch the rows, the services under their locks.
+- `check(refusal)` raises it; services and views use it.
+- `offer_*` say which moderation actions make sense for a reply in its state. The action table
+  (forum.moderation.actions) draws its buttons with them, and its services refuse with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+
+from .conf import forum_settings
+from .errors import Forbidden, ForumError, Refused
+from .threads.models import Reply
+
+
+def check(refusal: ForumError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def is_moderator(user) -> bool:
+    """A member of the Moderators group (or a superuser) whose account is active."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.has_perm("forum.moderate_reply")
+    )
+
+
+def moderator_refusal(user) -> ForumError | None:
+    return None if is_moderator(user) else Forbidden("Only moderators can do that.")
+
+
+# --- Posting -----------------------------------------------------------------------------------
+
+
+def author_refusal(user) -> ForumError | None:
+    """Whether this account may post at all: active, not suspended, its email address verified."""
+    if not user.is_active:
+        return Forbidden("This account is inactive and cannot post.")
+    ban = user.posting_ban()
+    if ban:
+        return Forbidden(ban)
+    if forum_settings.REQUIRE_VERIFIED_EMAIL and not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return Forbidden(
+            "Please verify your email address before you post: follow the link we emailed you, "
+            "or ask for a new one from your email settings."
+        )
+    return None
+
+
+def answer_refusal(*, article, article_locked: bool, parent: Reply | None, branch_locked: bool) -> ForumError | None:
+    """Whether a reply may be posted to `article` (parent None) or under `parent` in it.
+
+    `branch_locked`: whether `parent` or any reply above it is locked by a moderator.
+    """
+    if parent is not None and parent.article_id != article.pk:
+        return Refused("That reply belongs to another article.")
+    if article_locked:
+        return Forbidden("This discussion is locked: no new replies can be posted.")
+    if parent is None:
+        return None
+    if parent.status == Reply.Status.HELD:
+        return Refused("That reply is awaiting moderation and cannot be answered yet.")
+    if parent.status == Reply.Status.REMOVED:
+        return Refused("That reply was removed and cannot be answered.")
+    if branch_locked:
+        return Forbidden("A moderator has locked this branch of the discussion: no new replies here.")
+    return None
+
+
+def edit_window_open(reply: Reply, now) -> bool:
+    return reply.created is not None and (now - reply.created).total_seconds() <= forum_settings.EDIT_WINDOW_SECONDS
+
+
+def edit_refusal(*, user, reply: Reply, now) -> ForumError | None:
+    if reply.author_id != user.pk:
+        return Forbidden("You can only edit your own replies.")
+    if reply.status == Reply.Status.REMOVED:
+        return Refused("This reply was removed and can no longer be edited.")
+    if not edit_window_open(reply, now):
+        minutes = forum_settings.EDIT_WINDOW_SECONDS // 60
+        return Forbidden(f"Editing closes {minutes} minutes after posting; this reply can no longer be edited.")
+    return None
+
+
+def removal_refusal(*, user, reply: Reply) -> ForumError | None:
+    """Whether the author may take their reply down."""
+    if reply.author_id != user.pk:
+        return Forbidden("You can only remove your own replies.")
+    if reply.status == Reply.Status.REMOVED:
+        return Refused("This reply has already been removed.")
+    return None
+
+
+def flag_refusal(*, user, reply: Reply, already_flagged: bool = False) -> ForumError | None:
+    if reply.author_id == user.pk:
+        return Refused("You cannot flag your own reply.")
+    if reply.status == Reply.Status.REMOVED:
+        return Refused("This reply was removed; there is nothing left to flag.")
+    if already_flagged:
+        return Refused("You have already flagged this reply. Moderators will look at it.")
+    return None
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a viewer may do to one reply; the card shows a link for each one that is set."""
+
+    reply: bool = False
+    edit: bool = False
+    remove: bool = False
+    flag: bool = False
+    moderate: bool = False
+
+
+def reply_actions(reply: Reply, *, viewer, article, branch_locked: bool, now, moderator: bool) -> Actions:
+    """The links a reply's card offers this viewer. Signed-out readers get Reply too: it leads to
+    sign-in and back, keeping what they wrote."""
+    signed_in = viewer.is_authenticated
+    own = signed_in and reply.author_id == viewer.pk
+    answerable = answer_refusal(article=article, article_locked=article.locked, parent=reply, branch_locked=branch_locked)
+    return Actions(
+        reply=answerable is None,
+        edit=own and edit_refusal(user=viewer, reply=reply, now=now) is None,
+        remove=own and removal_refusal(user=viewer, reply=reply) is None,
+        flag=signed_in and not own and flag_refusal(user=viewer, reply=reply) is None,
+        moderate=moderator,
+    )
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+def suspension_refusal(*, target, moderator, until, now) -> ForumError | None:
+    if until is not None and until <= now:
+        return Refused("The end of a suspension must be in the future.")
+    if target.pk == moderator.pk:
+        return Refused("You cannot suspend yourself.")
+    if target.is_superuser or is_moderator(target):
+        return Forbidden("Moderators cannot be suspended here; remove them from the group first.")
+    return None
+
+
+# Which moderation actions make sense for a reply in its state; `open_flags` is how many of its
+# flags no moderator has resolved yet.
+
+
+def offer_approve(reply: Reply, open_flags: int) -> bool:
+    return reply.status == Reply.Status.HELD
+
+
+def offer_remove(reply: Reply, open_flags: int) -> bool:
+    return reply.status != Reply.Status.REMOVED
+
+
+def offer_restore(reply: Reply, open_flags: int) -> bool:
+    # An author's own removal is theirs: a moderator cannot put their words back up.
+    return reply.status == Reply.Status.REMOVED and reply.removed_by == Reply.RemovedBy.MODERATOR
+
+
+def offer_dismiss(reply: Reply, open_flags: int) -> bool:
+    return open_flags > 0
+
+
+def offer_lock_branch(reply: Reply, open_flags: int) -> bool:
+    return not reply.branch_locked
+
+
+def offer_unlock_branch(reply: Reply, open_flags: int) -> bool:
+    return reply.branch_locked
+
+
+def offer_whole_branch(reply: Reply, open_flags: int) -> bool:
+    return reply.rght - reply.lft > 1  # it has replies under it

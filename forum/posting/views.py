@@ -1,0 +1,148 @@
+"""The pages that write a reply: reply (with preview and quote), edit, remove, and the history
+moderators read. Every write is a POST to a forum.posting.services function."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from forum import policy
+from forum.errors import ForumError
+from forum.rendering import render_markdown, stored_html
+from forum.threads import presenters, selectors
+from forum.web import refusal_page, status_of, with_retry_after
+
+from . import services
+from .forms import ReplyForm
+
+
+def _draft_key(article, parent) -> str:
+    return f"draft:{article.pk}:{parent.pk if parent else 0}"
+
+
+def _answer_refusal(article, parent):
+    branch_locked = parent is not None and selectors.branch_locked(parent)
+    return policy.answer_refusal(
+        article=article, article_locked=article.locked, parent=parent, branch_locked=branch_locked
+    )
+
+
+def _posted_form(request, template: str, context: dict):
+    """The posted form, and the page to answer with instead of writing, if any: the form again
+    with its errors (400), or with a preview of the text."""
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return form, render(request, template, {**context, "form": form}, status=400)
+    if "preview" in request.POST:
+        preview = stored_html(render_markdown(form.cleaned_data["body"]))
+        return form, render(request, template, {**context, "form": form, "preview": preview})
+    return form, None
+
+
+def reply(request, slug, parent_pk=None):
+    """The reply page: the form under the reply being answered, shown in context.
+
+    The thread's in-place reply box posts here too, so this is the one place a reply is made
+    from the web. An anonymous visitor's text is kept in their session through sign-in.
+    """
+    article = selectors.article_get(slug=slug)
+    parent = selectors.reply_get(pk=parent_pk) if parent_pk is not None else None
+    # The same question the service asks again under its lock, so the page refuses in its words.
+    if refusal := _answer_refusal(article, parent):
+        return refusal_page(request, refusal, article=article)
+    context = {"article": article, "parent": parent and presenters.reply_in_context(parent)}
+
+    if request.method != "POST":
+        body = request.session.get(_draft_key(article, parent), "")
+        if not body and parent is not None and "quote" in request.GET:
+            body = presenters.quote_of(parent)
+        form = ReplyForm(initial={"body": body, "form_token": uuid.uuid4().hex})
+        return render(request, "forum/reply.html", {**context, "form": form})
+
+    if not request.user.is_authenticated:
+        request.session[_draft_key(article, parent)] = request.POST.get("body", "")[:100_000]
+        messages.info(request, "Sign in to post your reply. We have kept what you wrote.")
+        return redirect_to_login(request.get_full_path())
+
+    form, answer = _posted_form(request, "forum/reply.html", context)
+    if answer:
+        return answer
+    try:
+        new = services.reply_create(
+            article=article,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            form_token=form.cleaned_data["form_token"] or None,
+            request=request,
+        )
+    except ForumError as error:
+        form.add_error(None, error.message)
+        response = render(request, "forum/reply.html", {**context, "form": form}, status=status_of(error))
+        return with_retry_after(response, error)
+    request.session.pop(_draft_key(article, parent), None)
+    if new.status == new.Status.HELD:
+        messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
+    return redirect(new.get_landing_url())
+
+
+@login_required
+def edit(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    context = {"reply": reply, "article": reply.article}
+    if request.method != "POST":
+        services.check_editable(reply=reply, editor=request.user)
+        form = ReplyForm(initial={"body": reply.body})
+        return render(request, "forum/edit.html", {**context, "form": form})
+    form, answer = _posted_form(request, "forum/edit.html", context)
+    if answer:
+        return answer
+    try:
+        reply = services.reply_edit(reply=reply, editor=request.user, body=form.cleaned_data["body"], request=request)
+    except ForumError as error:
+        if status_of(error) == 403:
+            return refusal_page(request, error)
+        form.add_error(None, error.message)
+        return render(request, "forum/edit.html", {**context, "form": form}, status=status_of(error))
+    return redirect(reply.get_landing_url())
+
+
+@login_required
+def remove(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    if request.method != "POST":
+        policy.check(policy.removal_refusal(user=request.user, reply=reply))
+        item = presenters.reply_in_context(reply)
+        return render(request, "forum/remove.html", {"item": item, "article": reply.article})
+    reply = services.reply_remove_own(reply=reply, user=request.user)
+    messages.info(request, "Your reply was removed. The replies under it stay in place.")
+    return redirect(reply.get_landing_url())
+
+
+@login_required
+def history(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    policy.check(policy.moderator_refusal(request.user))
+    revisions = [
+        {"revision": revision, "html": stored_html(revision.body_html)} for revision in selectors.revisions_of(reply)
+    ]
+    current = stored_html(reply.body_html)
+    return render(request, "forum/history.html", {"reply": reply, "current": current, "revisions": revisions})
+
+
+@require_POST
+def preview(request):
+    """The in-place reply box's preview: the same rendering the reply will get when posted."""
+    if not request.user.is_authenticated:
+        return HttpResponse("Sign in to preview.", status=403, content_type="text/plain")
+    try:
+        body = services.clean_body(request.POST.get("body", ""))
+    except ForumError as error:
+        return HttpResponse(error.message, status=status_of(error), content_type="text/plain")
+    return HttpResponse(render_markdown(body), content_type="text/html; charset=utf-8")

@@ -1,0 +1,179 @@
+"""The discussion's rows: articles, the reply tree, edit history and reading visits.
+
+Rows change only through the services (forum.threads.services, forum.posting.services,
+forum.moderation.actions), which take the tree locks of forum.threads.locks.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+
+from forum.conf import forum_settings
+
+
+class ArticleQuerySet(models.QuerySet):
+    def newest_first(self):
+        # The seeds give no date for the op-ed: undated articles go last rather than get a made-up date.
+        return self.order_by(F("published_on").desc(nulls_last=True), "-id")
+
+    def with_reply_counts(self):
+        return self.annotate(
+            reply_count=Count("replies", filter=Q(replies__status=Reply.Status.PUBLISHED))
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    source = models.CharField(max_length=200, blank=True, help_text="The publication it first appeared in.")
+    byline = models.CharField(max_length=200, blank=True)
+    section = models.CharField(max_length=100, blank=True)
+    standfirst = models.TextField(blank=True)
+    photo_caption = models.TextField(blank=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False)
+    published_on = models.DateField(null=True, blank=True)
+    updated_on = models.DateField(null=True, blank=True)
+    locked = models.BooleanField(default=False, help_text="No new replies while locked.")
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:article", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ReplyQuerySet(models.QuerySet):
+    def in_thread_order(self):
+        # Each top-level reply is its own tree, numbered in posting order, so (tree_id, lft) is the
+        # whole discussion in reading order.
+        return self.order_by("tree_id", "lft")
+
+    def published(self):
+        return self.filter(status=Reply.Status.PUBLISHED)
+
+
+class Reply(MPTTModel):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for review"
+        REMOVED = "removed", "Removed"
+
+    class RemovedBy(models.TextChoices):
+        NOBODY = "", "Not removed"
+        AUTHOR = "author", "Its author"
+        MODERATOR = "moderator", "A moderator"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="replies")
+    parent = TreeForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
+    body = models.TextField(help_text="Markdown, as the author wrote it.")
+    body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered once when written.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    removed_by = models.CharField(max_length=10, choices=RemovedBy.choices, blank=True, default="")
+    # Set by a moderator: no new replies anywhere under this one.
+    branch_locked = models.BooleanField(default=False)
+    # Why a hook held it when it was posted, for the moderators' queue.
+    hold_reason = models.TextField(blank=True)
+    # The reply form carries a one-off token: a second submit of the same form finds the reply
+    # the first one made instead of posting it twice.
+    form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Null for imported replies: the seed gives no times, and we do not invent them.
+    created = models.DateTimeField(null=True, blank=True)
+    edited = models.DateTimeField(null=True, blank=True)
+
+    objects = TreeManager.from_queryset(ReplyQuerySet)()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        indexes = [
+            # django-mptt 0.20 does not index (tree_id, lft) on its own (its issue #682); every
+            # insert renumbers by it and every page reads by it.
+            models.Index(fields=["tree_id", "lft"], name="reply_tree_lft"),
+            models.Index(fields=["article", "tree_id", "lft"], name="reply_article_thread"),
+        ]
+        permissions = [("moderate_reply", "Can moderate replies")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "form_token"], condition=Q(form_token__isnull=False), name="reply_form_token_once"
+            ),
+            # The advisory lock in forum.threads.locks keeps two new top-level replies from taking the same
+            # tree_id; this makes any writer that bypasses it (a raw save, loaddata) fail loudly.
+            models.UniqueConstraint(fields=["tree_id"], condition=Q(parent=None), name="reply_one_root_per_tree"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
+
+    def get_absolute_url(self) -> str:
+        # The permalink page, not an anchor on the article page: with pagination and a display
+        # depth, the reply may be on another page of the thread or below a "continue" link.
+        return reverse("forum:reply", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+    def get_landing_url(self) -> str:
+        """Where a user lands after acting on this reply: its page, scrolled to it and highlighted."""
+        return f"{self.get_absolute_url()}#r{self.pk}"
+
+    @property
+    def descendant_total(self) -> int:
+        return (self.rght - self.lft - 1) // 2
+
+
+class ReplyRevision(models.Model):
+    """A reply's text as it was before an edit. Moderators read the history; nothing deletes it."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField()
+    written = models.DateTimeField(null=True, help_text="When this version was posted or last edited.")
+    replaced = models.DateTimeField(help_text="When the edit replaced it.")
+
+    class Meta:
+        ordering = ["-replaced", "-id"]
+
+
+
+class ArticleVisit(models.Model):
+    """When a signed-in reader last read an article, so the next visit can mark what is new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_visits")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField(help_text="The reader's latest page view of this article.")
+    # Where the current visit's "new" marks start: the last page view of the visit before.
+    # Null during the first visit, when nothing is new.
+    new_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_visit_per_reader_and_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} last read article {self.article_id} at {self.last_seen_at}"
+
+    def new_after_at(self, at):
+        """Where "new" starts for a page viewed at `at`: a view within FORUM_VISIT_GAP_MINUTES of
+        the last one continues the visit; a later one starts a visit that marks all since then."""
+        if at - self.last_seen_at > timedelta(minutes=forum_settings.VISIT_GAP_MINUTES):
+            return self.last_seen_at
+        return self.new_after

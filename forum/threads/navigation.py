@@ -1,0 +1,80 @@
+"""Where a reader is in a thread: ?page= and ?sort= as asked, and the links to every other page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .selectors import DEFAULT_SORT, MAX_PAGE, SORTS
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class BadThreadQuery(Exception):
+    """A ?page= or ?sort= the thread cannot be shown for: answered 400 with this message."""
+
+
+def thread_query(request, *, paged: bool = True) -> tuple[int, str]:
+    """?page= and ?sort= as the thread needs them. A missing one means page 1, oldest first."""
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        choices = ", ".join(SORTS)
+        raise BadThreadQuery(f"There is no sort order “{sort}”. Choose one of: {choices}.")
+    page = 1
+    if paged and "page" in request.GET:
+        raw = request.GET["page"]
+        if not _DIGITS.fullmatch(raw) or not raw.strip("0"):
+            raise BadThreadQuery(f"“{raw}” is not a page number. Pages are numbered 1, 2, 3…")
+        # Longer than any real page number: past the last page, and int() is kept off huge strings.
+        page = int(raw) if len(raw) <= 12 else MAX_PAGE + 1
+    return page, sort
+
+
+@dataclass
+class PageLink:
+    label: str
+    url: str  # empty for the gap between page numbers
+    current: bool = False
+
+
+@dataclass
+class ThreadNav:
+    """The links around a page of the thread, worked out here so the template only prints them."""
+
+    sort_links: list[PageLink]
+    page_links: list[PageLink]
+    next_url: str
+    previous_url: str
+
+
+def thread_url(base: str, page: int, sort: str) -> str:
+    """The one URL of a page: defaults left out, so page 1 oldest-first is the plain article URL."""
+    params = []
+    if page != 1:
+        params.append(f"page={page}")
+    if sort != DEFAULT_SORT:
+        params.append(f"sort={sort}")
+    return base + ("?" + "&".join(params) if params else "")
+
+
+def nav(base: str, thread) -> ThreadNav:
+    """The links around `thread`, a presenters.ThreadPage, at `base` (the article's or its JSON's URL)."""
+    number, pages, sort = thread.number, thread.pages, thread.sort
+    # A new order starts on page 1: page 3 of another order holds different replies.
+    sort_links = [PageLink(label, thread_url(base, 1, key), key == sort) for key, label in SORTS.items()]
+    # The first, the last and two either side of this one: every page is still reachable by
+    # plain links (next, or the numbers), and a thread of many pages keeps a short list.
+    shown = sorted({1, pages} | {n for n in range(number - 2, number + 3) if 1 <= n <= pages})
+    page_links = []
+    previous_shown = 0
+    for n in shown:
+        if n - previous_shown > 1:
+            page_links.append(PageLink("…", ""))
+        page_links.append(PageLink(str(n), thread_url(base, n, sort), n == number))
+        previous_shown = n
+    return ThreadNav(
+        sort_links=sort_links,
+        page_links=page_links,
+        next_url=thread_url(base, number + 1, sort) if number < pages else "",
+        previous_url=thread_url(base, number - 1, sort) if number > 1 else "",
+    )

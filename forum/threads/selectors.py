@@ -1,0 +1,245 @@
+"""Reads of the discussion: each returns the rows one page needs, in a fixed number of queries.
+
+They return model rows in reading order; forum.threads.presenters turns them into what the
+templates print.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Q, Sum, Window
+
+from forum.conf import forum_settings
+from forum.errors import NotFound
+
+from .models import Article, ArticleVisit, Reply
+
+# The orders a reader can choose, as they appear in ?sort=, with their labels.
+SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
+DEFAULT_SORT = "oldest"
+
+# How the top-level replies of a thread are ordered in SQL. tree_id is allocated in posting
+# order and is unique per top-level reply, so oldest and newest cannot tie.
+_ROOT_ORDER = {
+    "oldest": ["tree_id"],
+    "newest": ["-tree_id"],
+    "replies": [(F("rght") - F("lft")).desc(), "id"],
+}
+
+# The same orders for siblings, applied in Python to the rows a page has fetched. lft is posting
+# order among siblings; rght - lft is twice the number of replies below.
+_SIBLING_KEY = {
+    "oldest": lambda reply: reply.lft,
+    "newest": lambda reply: -reply.lft,
+    "replies": lambda reply: (reply.lft - reply.rght, reply.pk),
+}
+
+# No thread has this many top-level replies; a larger ?page= would overflow the SQL OFFSET.
+MAX_PAGE = 10**9
+# The largest id the database can hold: a URL can ask for any number of digits.
+_MAX_ID = 2**63 - 1
+
+
+class PageOutOfRange(Exception):
+    """The thread has no such page: the page number is past the last page."""
+
+
+def article_list():
+    return Article.objects.with_reply_counts().newest_first()
+
+
+def article_get(*, slug: str) -> Article:
+    article = article_find(slug=slug)
+    if article is None:
+        raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
+    return article
+
+
+def article_find(*, slug: str) -> Article | None:
+    return Article.objects.filter(slug=slug).first()
+
+
+def reply_get(*, pk: int) -> Reply:
+    """The reply `pk` with what its pages show around it: author, article, parent and its author."""
+    reply = (
+        Reply.objects.select_related("author", "article", "parent__author", "parent__article")
+        .filter(pk=min(pk, _MAX_ID))
+        .first()
+    )
+    if reply is None:
+        raise NotFound(f"There is no reply {pk}. It may be a mistyped address.")
+    return reply
+
+
+def reply_find(*, slug: str, pk: int) -> Reply | None:
+    """The reply `pk` with its article and author; None if it is not on the article `slug`."""
+    if pk > _MAX_ID:
+        return None
+    return Reply.objects.select_related("article", "author").filter(pk=pk, article__slug=slug).first()
+
+
+def branch_locked(reply: Reply) -> bool:
+    """Whether a moderator has locked `reply` or any reply above it: one query."""
+    return Reply.objects.filter(
+        tree_id=reply.tree_id, lft__lte=reply.lft, rght__gte=reply.rght, branch_locked=True
+    ).exists()
+
+
+def revisions_of(reply: Reply):
+    return reply.revisions.all()
+
+
+def replies_by(user, *, viewer):
+    """A profile's replies, newest first. Others see the published ones; the author sees all of theirs."""
+    replies = Reply.objects.filter(author=user).select_related("article")
+    if not (viewer.is_authenticated and viewer.pk == user.pk):
+        replies = replies.published()
+    return replies.order_by(F("created").desc(nulls_last=True), "-id")
+
+
+# --- Visits --------------------------------------------------------------------------------------
+
+
+def visit_get(*, user, article: Article) -> ArticleVisit | None:
+    """The signed-in reader's visit record for `article`; None (and no query) for anyone else."""
+    if not user.is_authenticated:
+        return None
+    return ArticleVisit.objects.filter(user=user, article=article).first()
+
+
+def new_after(*, visit: ArticleVisit | None, at):
+    """Replies created after this are new to the reader viewing a page at `at`; None: nothing is."""
+    return visit.new_after_at(at) if visit is not None else None
+
+
+# --- Pages of the thread -------------------------------------------------------------------------
+
+
+@dataclass
+class PageRows:
+    """One page of the discussion: its replies in reading order, and where it sits in the whole."""
+
+    rows: list[Reply]
+    depth: int | None  # levels drawn below each top-level reply; None: whole branches
+    total: int = 0  # replies in the whole discussion, every page and depth
+    number: int = 1
+    pages: int = 1
+    sort: str = DEFAULT_SORT
+
+
+def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, whole_branches: bool = False) -> PageRows:
+    """FORUM_PAGE_SIZE top-level replies with their branches, to the display depth.
+
+    Two queries at any size: the page's top-level replies (with the thread's totals, by window
+    functions, so no separate count), then every reply of their trees down to the display depth
+    (all of it with `whole_branches`). Raises PageOutOfRange for a page past the last.
+    """
+    size = forum_settings.PAGE_SIZE
+    if page < 1 or page > MAX_PAGE:
+        raise PageOutOfRange(f"no page {page}")
+    offset = (page - 1) * size
+    roots = list(
+        Reply.objects.filter(article=article, parent__isnull=True)
+        .annotate(
+            root_count=Window(Count("pk")),
+            span_total=Window(Sum(F("rght") - F("lft") + 1, output_field=IntegerField())),
+        )
+        .order_by(*_ROOT_ORDER[sort])
+        .values_list("tree_id", "root_count", "span_total")[offset : offset + size]
+    )
+    depth = None if whole_branches else forum_settings.DISPLAY_DEPTH
+    if not roots:
+        if page == 1:
+            return PageRows(rows=[], depth=depth, sort=sort)
+        raise PageOutOfRange(f"no page {page}")
+    tree_ids = [tree_id for tree_id, _, _ in roots]
+    _, root_count, span_total = roots[0]
+
+    replies = Reply.objects.filter(article=article, tree_id__in=tree_ids)
+    if depth is not None:
+        replies = replies.filter(level__lt=depth)
+    rows = list(replies.select_related("author").in_thread_order())
+    by_tree = {row.tree_id: row for row in rows if row.parent_id is None}
+    ordered = _depth_first([by_tree[tree_id] for tree_id in tree_ids if tree_id in by_tree], rows, sort)
+    return PageRows(
+        rows=ordered,
+        depth=depth,
+        total=span_total // 2,  # each reply spans two numbers of its tree
+        number=page,
+        pages=-(-root_count // size),
+        sort=sort,
+    )
+
+
+@dataclass
+class BranchRows:
+    """A reply's own page: the replies above it, then it and its branch, in reading order."""
+
+    above: list[Reply]
+    below: list[Reply]  # the reply first
+    thread_page: int  # the page of the full thread that holds this branch, in the same sort
+    thread_anchor: int  # the reply to jump to there: this one, or the one that continues to it
+
+
+def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT) -> BranchRows:
+    """`reply`'s ancestors, then its branch down to the display depth below it.
+
+    Two queries: ancestors and branch together (the nested set gives both as lft ranges of one
+    tree), then how many top-level replies sort before this one, for the link back to the thread.
+    """
+    depth = forum_settings.DISPLAY_DEPTH
+    rows = list(
+        Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id)
+        .filter(
+            Q(lft__lt=reply.lft, rght__gt=reply.rght)
+            | Q(lft__gte=reply.lft, lft__lt=reply.rght, level__lt=reply.level + depth)
+        )
+        .select_related("author")
+        .in_thread_order()
+    )
+    above = [row for row in rows if row.lft < reply.lft]
+    below = [row for row in rows if row.lft >= reply.lft]
+    focus = below[0]
+    root = above[0] if above else focus
+    # The deepest reply the thread page draws on this line: this one, or the one whose
+    # "continue" link leads here.
+    anchor = focus.pk if focus.level < depth else above[depth - 1].pk
+    before = Reply.objects.filter(article_id=reply.article_id, parent__isnull=True)
+    if sort == "oldest":
+        before = before.filter(tree_id__lt=root.tree_id)
+    elif sort == "newest":
+        before = before.filter(tree_id__gt=root.tree_id)
+    else:
+        span = root.rght - root.lft
+        before = before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
+    return BranchRows(
+        above=above,
+        below=_depth_first([focus], below, sort),
+        thread_page=before.count() // forum_settings.PAGE_SIZE + 1,
+        thread_anchor=anchor,
+    )
+
+
+def _depth_first(tops: list[Reply], rows: list[Reply], sort: str) -> list[Reply]:
+    """`rows` (whole subtrees under `tops`, down to some level) in reading order for `sort`.
+
+    Children are collected by parent_id and sorted among themselves, so a reply always stays
+    under its parent whatever the order. One pass and one sort per set of siblings: no query.
+    """
+    key = _SIBLING_KEY[sort]
+    top_pks = {top.pk for top in tops}
+    children: dict[int, list[Reply]] = defaultdict(list)
+    for row in rows:
+        if row.pk not in top_pks:
+            children[row.parent_id].append(row)
+    ordered = []
+    stack = list(reversed(tops))
+    while stack:
+        reply = stack.pop()
+        ordered.append(reply)
+        below = children.get(reply.pk)
+        if below:
+            stack.extend(sorted(below, key=key, reverse=True))
+    return ordered

@@ -1,0 +1,152 @@
+"""Reading: the home page, an article with a page of its discussion, a reply's own page, the JSON
+of a page, and a person's replies."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.posting.forms import ReplyForm
+from forum.web import error_page
+
+from . import cache, presenters, selectors, services
+from .navigation import BadThreadQuery, nav, thread_query, thread_url
+
+REPLIES_PER_PROFILE_PAGE = 50
+
+
+def home(request):
+    return render(request, "forum/home.html", {"articles": selectors.article_list()})
+
+
+def article(request, slug):
+    signed_in = request.user.is_authenticated
+    # A visitor with a message waiting (say "You have signed out.") gets a page drawn for them.
+    cacheable = not signed_in and not messages.get_messages(request)
+    try:
+        page, sort = thread_query(request)
+    except BadThreadQuery as error:
+        return error_page(
+            request, str(error), 400, title="That page of the discussion cannot be shown",
+            article=selectors.article_get(slug=slug),
+        )
+    if cacheable and (content := cache.page_get(slug, page, sort)) is not None:
+        return HttpResponse(content)
+    article = selectors.article_get(slug=slug)
+    now = timezone.now()
+    visit = selectors.visit_get(user=request.user, article=article)
+    try:
+        rows = selectors.thread_page(article=article, page=page, sort=sort)
+    except selectors.PageOutOfRange:
+        return _no_such_page(request, article)
+    viewer = request.user if signed_in else AnonymousUser()
+    thread = presenters.thread_page(
+        rows, article=article, viewer=viewer, new_after=selectors.new_after(visit=visit, at=now)
+    )
+    context = {
+        "article": article,
+        "article_body": presenters.article_body(article),
+        "thread": thread,
+        "thread_html": presenters.thread_html(thread),
+        "nav": nav(article.get_absolute_url(), thread),
+    }
+    if not signed_in:
+        # No form for signed-out readers ("Reply to the article" links to the reply page), so
+        # no CSRF token: the page is the same for all of them, and cached.
+        response = render(request, "forum/article.html", context)
+        if cacheable:
+            cache.page_set(article=article, page=page, sort=sort, content=response.content)
+        return response
+    services.visit_record(user=request.user, article=article, at=now, previous=visit)
+    context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
+    context["posting_ban"] = request.user.posting_ban()
+    return render(request, "forum/article.html", context)
+
+
+def _no_such_page(request, article):
+    message = f"The discussion has no page {request.GET.get('page')}."
+    return error_page(request, message, 404, title="No such page", article=article)
+
+
+def reply_page(request, slug, pk):
+    try:
+        sort = thread_query(request, paged=False)[1]
+    except BadThreadQuery as error:
+        return error_page(request, str(error), 400, title="That reply cannot be shown")
+    focus = selectors.reply_find(slug=slug, pk=pk)
+    if focus is None:
+        article = selectors.article_find(slug=slug)
+        return error_page(request, f"There is no reply {pk} on this article.", 404, title="No such reply", article=article)
+    article = focus.article
+    now = timezone.now()
+    visit = selectors.visit_get(user=request.user, article=article)
+    rows = selectors.reply_branch(reply=focus, sort=sort)
+    branch = presenters.branch(
+        rows, article=article, sort=sort, viewer=request.user, new_after=selectors.new_after(visit=visit, at=now)
+    )
+    if request.user.is_authenticated:
+        services.visit_record(user=request.user, article=article, at=now, previous=visit)
+    back = thread_url(article.get_absolute_url(), branch.thread_page, sort) + f"#r{branch.thread_anchor}"
+    context = {
+        "article": article,
+        "branch": branch,
+        "thread": branch.thread,
+        "thread_html": presenters.thread_html(branch.thread),
+        "thread_url": back,
+    }
+    return render(request, "forum/reply_page.html", context)
+
+
+def thread_json(request, slug):
+    article = selectors.article_find(slug=slug)
+    if article is None:
+        return JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
+    try:
+        page, sort = thread_query(request)
+        rows = selectors.thread_page(article=article, page=page, sort=sort, whole_branches=True)
+    except BadThreadQuery as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    except selectors.PageOutOfRange:
+        return JsonResponse({"error": f"The discussion has no page {request.GET.get('page')}."}, status=404)
+    thread = presenters.thread_page(rows, article=article)
+    links = nav(reverse("forum:thread_json", kwargs={"slug": slug}), thread)
+    return JsonResponse(
+        {
+            "article": article.slug,
+            "page": thread.number,
+            "pages": thread.pages,
+            "sort": thread.sort,
+            "next": request.build_absolute_uri(links.next_url) if links.next_url else None,
+            "previous": request.build_absolute_uri(links.previous_url) if links.previous_url else None,
+            "replies": [_reply_json(item) for item in thread.items],
+        }
+    )
+
+
+def _reply_json(item: presenters.ThreadItem) -> dict:
+    reply = item.reply
+    published = reply.status == reply.Status.PUBLISHED
+    return {
+        "id": reply.pk,
+        "parent": reply.parent_id,
+        "author": reply.author.public_name,
+        "created": reply.created.isoformat() if reply.created else None,
+        "status": reply.status,
+        # Held and removed replies are placeholders on the page; their text must not leak here.
+        "html": str(item.body_html) if published else None,
+    }
+
+
+def profile(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    replies = Paginator(selectors.replies_by(person, viewer=request.user), REPLIES_PER_PROFILE_PAGE)
+    page = replies.get_page(request.GET.get("page"))
+    return render(request, "accounts/profile.html", {"person": person, "page": page})
