@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import UserAdminChangeForm, UserAdminCreationForm
 from .models import User
 
 
@@ -9,6 +10,8 @@ class UserAdmin(BaseUserAdmin):
     """Accounts in the admin. Suspending one is a logged moderation action: forum.moderation.admin
     adds those actions to this class."""
 
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
     list_display = ["username", "display_name", "email", "is_active", "is_staff", "banned_until", "date_joined"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + (

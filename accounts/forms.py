@@ -1,4 +1,8 @@
 from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import User
+from .services import check_name_available
 
 
 class SettingsForm(forms.Form):
@@ -6,3 +10,28 @@ class SettingsForm(forms.Form):
         max_length=150, required=False, help_text="Shown on your replies instead of your username."
     )
     email_on_reply = forms.BooleanField(required=False, label="Email me when someone replies to me")
+
+
+class NameCheckedMixin:
+    """The admin's user forms refuse a look-alike name, as sign-up and the settings page do."""
+
+    def clean_username(self):
+        username = super().clean_username() if hasattr(super(), "clean_username") else self.cleaned_data["username"]
+        check_name_available(username, user=self.instance)
+        return username
+
+    def clean_display_name(self):
+        display_name = self.cleaned_data.get("display_name", "").strip()
+        check_name_available(display_name, user=self.instance)
+        return display_name
+
+
+class UserAdminChangeForm(NameCheckedMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class UserAdminCreationForm(NameCheckedMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)

@@ -3,14 +3,19 @@ from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.utils import timezone
 
-from .names import canonical_name
+from .names import canonical_name, skeleton_name
 
 
 class UserQuerySet(models.QuerySet):
     def named_like(self, name: str):
-        """Accounts whose username or display name reads like `name`."""
-        canonical = canonical_name(name)
-        return self.filter(models.Q(name_canonical=canonical) | models.Q(display_canonical=canonical))
+        """Accounts whose username or display name reads like `name`, in either of its forms."""
+        canonical, skeleton = canonical_name(name), skeleton_name(name)
+        return self.filter(
+            models.Q(name_canonical=canonical)
+            | models.Q(display_canonical=canonical)
+            | models.Q(name_skeleton=skeleton)
+            | models.Q(display_skeleton=skeleton)
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -31,9 +36,12 @@ class User(AbstractUser):
     banned_at = models.DateTimeField(null=True, blank=True)
     banned_until = models.DateTimeField(null=True, blank=True)
     ban_reason = models.TextField(blank=True)
-    # Filled from the username on every save; the unique constraint is what stops look-alikes.
+    # Filled from the names on every save (accounts.names); the unique constraints are what stop
+    # look-alikes.
     name_canonical = models.CharField(max_length=150, unique=True, editable=False)
     display_canonical = models.CharField(max_length=150, null=True, unique=True, editable=False)
+    name_skeleton = models.CharField(max_length=150, unique=True, editable=False)
+    display_skeleton = models.CharField(max_length=150, null=True, unique=True, editable=False)
 
     objects = UserManager()
 
@@ -61,5 +69,7 @@ class User(AbstractUser):
         # Here and not in a service: createsuperuser, the admin and allauth each create users
         # through their own code, and every one of them ends in save().
         self.name_canonical = canonical_name(self.username)
+        self.name_skeleton = skeleton_name(self.username)
         self.display_canonical = canonical_name(self.display_name) or None if self.display_name else None
+        self.display_skeleton = skeleton_name(self.display_name) or None if self.display_name else None
         super().save(*args, **kwargs)

@@ -2,8 +2,8 @@
 
 Two accounts called "Alex" and "alex", "Atle_Rørdam" and "atle.rordam", or "Аlex" (with a
 Cyrillic А) and "Alex" would let one person pass for another in a thread. Every user row stores
-this canonical form under a unique constraint, so the database refuses a look-alike whatever path
-created the row (signup, admin, createsuperuser, the seed importer).
+this canonical form and its skeleton under unique constraints, so the database refuses a
+look-alike whatever path created the row (signup, admin, createsuperuser, the seed importer).
 """
 
 import unicodedata
@@ -25,6 +25,19 @@ _HOMOGLYPHS = str.maketrans(
         "0": "o", "1": "l",
     }
 )
+
+
+# Capitals that read as a lowercase l in most sans-serif fonts ("christianbIood" for
+# "christianblood"): Latin I, Cyrillic І and Ӏ, Greek Ι. Case folding turns them into an i, which
+# would hide the look-alike, and folding every i into an l would make "Neil" and "Nell" one name.
+# So a name has a second form, its skeleton, where these capitals become l before case is folded;
+# two names collide when either form is the same.
+_CAPITAL_L_LOOKALIKES = str.maketrans({"I": "l", "І": "l", "Ӏ": "l", "Ι": "l"})
+
+
+def skeleton_name(name: str) -> str:
+    """The canonical form of the name as it reads: "christianbIood" -> "christianblood"."""
+    return canonical_name(unicodedata.normalize("NFKC", name).translate(_CAPITAL_L_LOOKALIKES))
 
 
 def canonical_name(name: str) -> str:

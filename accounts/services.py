@@ -27,8 +27,8 @@ class NameTaken(ValidationError):
 def check_name_available(name: str, *, user: User | None = None) -> None:
     """Raise NameTaken when `name` reads like another account's username or display name.
 
-    The one check for every way a name is set: sign-up (accounts.adapter) and the settings page.
-    The unique canonical columns refuse what slips past it.
+    The one check for every way a name is set: sign-up (accounts.adapter), the settings page,
+    and the admin's user forms. The unique canonical columns refuse what slips past it.
     """
     others = User.objects.named_like(name)
     if user is not None and user.pk is not None:
@@ -61,7 +61,7 @@ def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -
     check_name_available(display_name, user=user)
     user.display_name = display_name
     user.email_on_reply = email_on_reply
-    user.save(update_fields=["display_name", "display_canonical", "email_on_reply"])
+    user.save(update_fields=["display_name", "display_canonical", "display_skeleton", "email_on_reply"])
     return user
 
 

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.names import canonical_name
+from accounts.names import canonical_name, skeleton_name
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,77 @@ def test_a_fresh_name_can_be_registered(client, seeded):
     response = signup(client, "newcomer")
     assert response.status_code == 302
     assert User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("christianbIood", "christianblood"), ("AIex", "alex"), ("NeIl", "Nell"), ("ＮｅＩｌ", "Nell")],
+)
+def test_a_capital_i_reads_as_a_lowercase_l_in_the_names_skeleton(one, other):
+    assert skeleton_name(one) == skeleton_name(other)
+
+
+@pytest.mark.django_db
+def test_a_capital_i_for_an_l_cannot_pass_for_a_seed_commenter(client, seeded):
+    assert User.objects.filter(username="christianblood").exists()
+    users = User.objects.count()
+    response = signup(client, "christianbIood")
+    assert response.status_code == 200
+    assert "looks too much like a name that is" in " ".join(response.context["form"].errors["username"])
+    assert User.objects.count() == users
+
+
+@pytest.mark.django_db
+def test_neil_and_nell_are_still_two_names(make_user):
+    make_user("Neil")
+    make_user("Nell")  # would raise IntegrityError on either unique form
+    assert User.objects.count() == 2
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-for-tests-1"))
+    return client
+
+
+def _change_form_data(client, user):
+    form = client.get(reverse("admin:accounts_user_change", args=[user.pk])).context["adminform"].form
+    data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
+    data.update(date_joined_0="2026-01-01", date_joined_1="00:00:00", last_login_0="", last_login_1="")
+    data.pop("password", None)
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value", [("display_name", "lilly"), ("display_name", "LiIIy"), ("username", "Lilly")])
+def test_the_admins_user_form_refuses_a_name_that_reads_like_another_accounts(admin_client, make_user, field, value):
+    make_user("lilly")
+    someone = make_user("someone")
+    data = {**_change_form_data(admin_client, someone), field: value}
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[someone.pk]), data)
+    assert response.status_code == 200  # the form again, with the error on it
+    assert "looks too much like a name that is" in response.content.decode()
+    someone.refresh_from_db()
+    assert (someone.username, someone.display_name) == ("someone", "")
+
+
+@pytest.mark.django_db
+def test_the_admins_user_form_still_saves_a_fresh_display_name(admin_client, make_user):
+    someone = make_user("someone")
+    data = {**_change_form_data(admin_client, someone), "display_name": "Some One"}
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[someone.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    someone.refresh_from_db()
+    assert someone.display_name == "Some One"
+
+
+@pytest.mark.django_db
+def test_the_admins_add_user_form_refuses_a_look_alike(admin_client, make_user):
+    make_user("christianblood")
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "christianbIood", "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase",
+         "usable_password": "true"},
+    )
+    assert response.status_code == 200 and "looks too much like a name that is" in response.content.decode()
+    assert not User.objects.filter(username="christianbIood").exists()
