@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import logging
 import os
 import re
 import secrets
@@ -215,6 +216,8 @@ def main() -> int:
     import django
 
     django.setup()
+    # The moderator writer's actions would each print a forum.moderation line among the figures.
+    logging.getLogger("forum.moderation").setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -18,13 +18,14 @@ from forum.threads.models import Reply
 from .models import Notification
 
 
-def notify_parent_author(reply: Reply) -> Notification | None:
+def notify_parent_author(reply: Reply, *, new: bool) -> Notification | None:
     """Tell the author of the reply's parent that someone answered them: once per reply, never
-    for an answer to oneself, and only for a published reply."""
+    for an answer to oneself, and only for a published reply. `new`: the reply was just posted,
+    so nobody can have been told of it yet."""
     parent = reply.parent
     if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
         return None
-    if Notification.objects.filter(reply=reply).exists():  # published before, held, approved again
+    if not new and Notification.objects.filter(reply=reply).exists():  # published, held, approved again
         return None
     recipient = parent.author
     notification = Notification.objects.create(recipient=recipient, reply=reply, created=reply.created or timezone.now())

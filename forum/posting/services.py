@@ -72,8 +72,8 @@ def reply_create(
     moderation hooks still run. Imported replies are the only ones without a `created` time,
     and import_seeds relies on that to tell them apart.
 
-    Locks (forum.threads.locks): the article's row, shared; then the new-tree lock for a
-    top-level reply, or the row of `parent`'s branch root.
+    Locks (forum.threads.locks): the new-tree lock for a top-level reply, or the row of
+    `parent`'s branch root; with either, the article's row, shared.
     """
     if form_token:
         existing = Reply.objects.filter(author=author, form_token=form_token).first()
@@ -96,11 +96,11 @@ def reply_create(
     )
     try:
         with transaction.atomic():
-            article_locked = locks.lock_article_for_reply(article.pk)
             if parent is None:
-                locks.lock_new_tree()
+                article_locked = locks.lock_new_tree(article.pk)
             else:
-                parent = locks.lock_branch(parent.pk)
+                parent = locks.lock_branch(parent.pk, answering=True)
+                article_locked = parent.article.locked
             if not imported:
                 branch_locked = parent is not None and selectors.branch_locked(parent)
                 policy.check(

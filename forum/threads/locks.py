@@ -18,12 +18,14 @@ The rule:
 2. **A new top-level reply takes `lock_new_tree()`**, a transaction-level advisory lock around
    the allocation of its tree_id (`max(tree_id) + 1` over the table).
 3. **The article's row guards "is this discussion locked"**: locking or unlocking an article
-   takes it `FOR UPDATE` (`lock_article()`); every new reply takes it `FOR KEY SHARE`
-   (`lock_article_for_reply()`) before it reads `locked`. Share locks do not wait for each other,
-   so replies in different branches of one article still run side by side.
-4. **Order**: the article first, then the new-tree lock or one branch root, then anything else
-   (a user's row). No writer takes two branch roots. Always this order, so no two writers can
-   wait on each other in a cycle.
+   takes it `FOR UPDATE` (`lock_article()`); every new reply takes it `FOR KEY SHARE` in the
+   statement that takes its rule 1 or 2 lock (`lock_branch(..., answering=True)`,
+   `lock_new_tree()`), and reads `locked` after. Share locks do not wait for each other, so
+   replies in different branches of one article still run side by side.
+4. **No cycles**: no writer takes two branch roots, and the only writer that takes the
+   article's row exclusively (lock_article) takes nothing else. So no two writers can wait on
+   each other in a cycle, whatever order a statement takes its locks in. Other rows (a user's,
+   for a suspension) come after these, never before.
 
 All of this is for PostgreSQL, and relies on READ COMMITTED, its default: each statement after a
 lock sees what the previous holder committed. Under REPEATABLE READ the re-reads would come from
@@ -37,7 +39,6 @@ Each function must be called inside `transaction.atomic()`: the locks last until
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Subquery
 
 from .models import Article, Reply
 
@@ -45,27 +46,46 @@ from .models import Article, Reply
 NEW_TREE_LOCK_KEY = 7_301_948_215
 
 
-def lock_new_tree() -> None:
-    """Rule 2: held until the transaction ends, so two new top-level replies get two tree_ids."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
+def lock_new_tree(article_pk: int) -> bool:
+    """Rules 2 and 3 for a new top-level reply, in one round trip: the new-tree lock, and the
+    article's row shared. Returns whether the article is locked, as of after the lock."""
+    if connection.vendor != "postgresql":
+        return Article.objects.filter(pk=article_pk, locked=True).exists()
+    with connection.cursor() as cursor:
+        # FOR KEY SHARE: the weakest row lock that still waits for lock_article()'s FOR UPDATE.
+        # Django's select_for_update() has no share modes, hence the SQL.
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s), (SELECT locked FROM {Article._meta.db_table} "
+            "WHERE id = %s FOR KEY SHARE)",
+            [NEW_TREE_LOCK_KEY, article_pk],
+        )
+        return bool(cursor.fetchone()[1])
 
 
-def lock_branch(reply_pk: int) -> Reply:
+# The branch root's row, found through the tree of any reply in it; with `OF a`, its article's
+# row too, shared.
+_ROOT_LOCK = (
+    f"SELECT r.tree_id FROM {Reply._meta.db_table} r JOIN {Article._meta.db_table} a ON a.id = r.article_id "
+    f"WHERE r.parent_id IS NULL AND r.tree_id = (SELECT tree_id FROM {Reply._meta.db_table} WHERE id = %s) "
+    "FOR UPDATE OF r"
+)
+
+
+def lock_branch(reply_pk: int, *, answering: bool = False) -> Reply:
     """Rule 1: lock the root of the tree holding `reply_pk`, then return that reply as it is now.
 
-    The reply comes back with its article (for the article's lock) and its author (for the
-    notification) in the same query: each round trip here is spent holding the branch lock.
+    `answering`: a new reply is being posted under it, so rule 3 too, in the same statement: the
+    article's row shared, and the returned reply's `article.locked` is as of after the lock.
+    The reply comes back with its article and its author in one query: each round trip here is
+    spent holding the branch lock.
     """
     while True:
-        tree_of_reply = Reply.objects.filter(pk=reply_pk).values("tree_id")
-        locked_tree = (
-            Reply.objects.select_for_update()
-            .filter(tree_id=Subquery(tree_of_reply), parent__isnull=True)
-            .values_list("tree_id", flat=True)
-            .get()
-        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_ROOT_LOCK + (" FOR KEY SHARE OF a" if answering else ""), [reply_pk])
+                locked_tree = cursor.fetchone()[0]
+        else:
+            locked_tree = Reply.objects.filter(pk=reply_pk).values_list("tree_id", flat=True).get()
         fresh = Reply.objects.select_related("article", "author").get(pk=reply_pk)
         if fresh.tree_id == locked_tree:  # trees never move today; the check keeps that assumption honest
             return fresh
@@ -74,17 +94,3 @@ def lock_branch(reply_pk: int) -> Reply:
 def lock_article(article_pk: int) -> Article:
     """Rule 3, for a writer that changes whether the article may be answered."""
     return Article.objects.select_for_update().get(pk=article_pk)
-
-
-def lock_article_for_reply(article_pk: int) -> bool:
-    """Rule 3, for a new reply: share-lock the article's row and say whether it is locked."""
-    if connection.vendor != "postgresql":
-        return Article.objects.filter(pk=article_pk, locked=True).exists()
-    with connection.cursor() as cursor:
-        # FOR KEY SHARE: the weakest row lock that still waits for lock_article()'s FOR UPDATE.
-        # Django's select_for_update() has no share modes, hence the SQL.
-        cursor.execute("SELECT locked FROM forum_article WHERE id = %s FOR KEY SHARE", [article_pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Article.DoesNotExist(f"no article {article_pk}")
-    return row[0]
