@@ -359,7 +359,7 @@ def main() -> int:
                f"({worst['ratio'] / TARGET_PAGE_OVER_FLOOR:.1f}x over target) at {worst['size']}, {worst['label']}")
         ]
 
-        print(f"\n## Inserts through services.reply_create ({args.inserts} per size, round-robin over sizes)")
+        print(f"\n## Inserts through forum.posting.services.reply_create ({args.inserts} per size, round-robin over sizes)")
         timings = measure_inserts(threads, authors, inserts=args.inserts, seed=args.seed)
         smallest = statistics.median(timings[min(timings)])
         print(f"{'replies':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'p50 / p50 at ' + str(min(timings)):>18}")
