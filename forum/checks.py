@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from .conf import DEFAULTS, TYPES, forum_settings
+from .conf import DEFAULTS, MINIMUMS, TYPES, forum_settings
 
 
 @register()
@@ -41,8 +41,12 @@ def settings_have_the_right_types(app_configs, **kwargs):
         wrong_bool = isinstance(value, bool) and expected is int
         if wrong_bool or not isinstance(value, expected):
             errors.append(Error(f"FORUM_{name} must be {_type_name(expected)}, not {value!r}", id="forum.E003"))
-        elif expected is int and value < 0:
-            errors.append(Error(f"FORUM_{name} must not be negative, not {value}", id="forum.E003"))
+        elif expected is int and value < MINIMUMS.get(name, 0):
+            errors.append(Error(f"FORUM_{name} must be at least {MINIMUMS.get(name, 0)}, not {value}", id="forum.E003"))
+    unknown = sorted(name for name in dir(settings) if name.startswith("FORUM_") and name[6:] not in DEFAULTS)
+    for name in unknown:
+        errors.append(Warning(f"{name} is not a forum setting; it has no effect", id="forum.W001",
+                              hint="See forum/conf.py for the settings and their names."))
     watched = forum_settings.WATCHED_WORDS
     if isinstance(watched, dict):
         for verdict, patterns in watched.items():

@@ -4,8 +4,8 @@
     forum_settings.PAGE_SIZE
 
 Read at the moment of use, not at import, so a test changes one with pytest-django's `settings`
-fixture. config/settings/base.py sets only what comes from the environment, and the list of
-moderation hooks (the project's choice of rules). forum.checks validates every value at start-up.
+fixture. config/settings/base.py sets only what the environment says (ENV_FORUM_SETTINGS)
+and the project's watched words. forum.checks validates every value at start-up.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ DEFAULTS: dict[str, object] = {
     # Signed-out readers' pages are reused at most this long (forum.threads.cache); 0 is off.
     "THREAD_CACHE_SECONDS": 60,
 }
+
+# Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
+MINIMUMS = {"REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1}
 
 # The type each value must have; forum.checks refuses anything else at start-up.
 TYPES: dict[str, type | tuple[type, ...]] = {

@@ -14,11 +14,15 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+def parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return parse_bool(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -169,24 +173,21 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
 
-# Forum. forum/conf.py holds every FORUM_* setting with its default; here are those that come
-# from the environment, and the project's choice of moderation rules.
-FORUM_SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Syria Withdrawal Forum")
-# Where the forum is reached from outside, for links in emails.
-FORUM_BASE_URL = os.environ.get("FORUM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-FORUM_EDIT_WINDOW_SECONDS = int(os.environ.get("FORUM_EDIT_WINDOW_SECONDS", str(30 * 60)))
-FORUM_REQUIRE_VERIFIED_EMAIL = env_bool("FORUM_REQUIRE_VERIFIED_EMAIL", True)
-FORUM_MODLOG_SHOW_MODERATORS = env_bool("FORUM_MODLOG_SHOW_MODERATORS", False)
-FORUM_THREAD_CACHE_SECONDS = int(os.environ.get("FORUM_THREAD_CACHE_SECONDS", "60"))
-# Run in order on every new reply and every edit; see forum/moderation/hooks.py and docs/moderation.md.
-FORUM_MODERATION_HOOKS = [
-    "forum.moderation.hooks.flood_limit",
-    "forum.moderation.hooks.duplicate_text",
-    "forum.moderation.hooks.watched_words",
-    "forum.moderation.hooks.link_limit",
-    "forum.moderation.hooks.first_posts_premoderated",
-]
-# Regular expressions, matched case-insensitively on the NFKC-folded text.
+# Forum. forum/conf.py holds every FORUM_* setting with its default (the moderation hooks run
+# on every reply among them: FORUM_MODERATION_HOOKS). These may come from the environment; a
+# variable that is not set leaves the app's default.
+ENV_FORUM_SETTINGS = {
+    "FORUM_SITE_NAME": str,
+    "FORUM_BASE_URL": lambda value: value.rstrip("/"),  # where the forum is reached, for emails
+    "FORUM_EDIT_WINDOW_SECONDS": int,
+    "FORUM_REQUIRE_VERIFIED_EMAIL": parse_bool,
+    "FORUM_MODLOG_SHOW_MODERATORS": parse_bool,
+    "FORUM_THREAD_CACHE_SECONDS": int,
+}
+for _name, _parse in ENV_FORUM_SETTINGS.items():
+    if os.environ.get(_name):
+        globals()[_name] = _parse(os.environ[_name])
+# The project's watched words (forum.moderation.hooks.watched_words): regular expressions, matched case-insensitively on the NFKC-folded text.
 FORUM_WATCHED_WORDS = {
     "reject": [],
     # Slurs: held for a moderator rather than refused, so context (a quotation, a report) can be judged.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from config.settings import base as base_settings
+
 BASE_DIR = Path(settings.BASE_DIR)
 
 
@@ -37,6 +39,7 @@ def test_env_example_lists_every_variable_the_settings_read():
         text = source.read_text()
         read |= set(re.findall(r'(?:os\.environ\.get|os\.environ\.setdefault|env_bool|env_list)\(\s*"(\w+)"', text))
         read |= set(re.findall(r'\benv="(\w+)"', text))
+    read |= set(base_settings.ENV_FORUM_SETTINGS)
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"} <= read  # the parsing works
     assert read - set(example_environment()) == set()
 
