@@ -69,7 +69,17 @@ class User(AbstractUser):
         # Here and not in a service: createsuperuser, the admin and allauth each create users
         # through their own code, and every one of them ends in save().
         self.name_canonical = canonical_name(self.username)
-        self.name_skeleton = skeleton_name(self.username)
+        self.name_skeleton = _kept_mark(self.name_skeleton, skeleton_name(self.username))
         self.display_canonical = canonical_name(self.display_name) or None if self.display_name else None
-        self.display_skeleton = skeleton_name(self.display_name) or None if self.display_name else None
+        display_skeleton = skeleton_name(self.display_name) or None if self.display_name else None
+        self.display_skeleton = _kept_mark(self.display_skeleton, display_skeleton)
         super().save(*args, **kwargs)
+
+
+def _kept_mark(stored: str | None, skeleton: str | None) -> str | None:
+    """The skeleton to store. An account that already read like an older one when skeletons came
+    in (migration 0003) has its skeleton marked "<skeleton>#<id>"; it keeps the mark while the
+    name stays the same, so the account can still be saved."""
+    if stored and skeleton and stored.startswith(f"{skeleton}#"):
+        return stored
+    return skeleton

@@ -134,3 +134,21 @@ def test_the_admins_add_user_form_refuses_a_look_alike(admin_client, make_user):
     )
     assert response.status_code == 200 and "looks too much like a name that is" in response.content.decode()
     assert not User.objects.filter(username="christianbIood").exists()
+
+
+@pytest.mark.django_db
+def test_an_account_marked_as_a_look_alike_by_the_migration_can_still_be_saved(make_user):
+    make_user("christianblood")
+    older_twin = make_user("Neil")
+    # As migration 0003 leaves the newer of two accounts that already read alike.
+    User.objects.filter(pk=older_twin.pk).update(name_skeleton=f"christianblood#{older_twin.pk}")
+    twin = User.objects.get(pk=older_twin.pk)
+    twin.username = "christianbIood"
+    twin.name_skeleton = f"christianblood#{twin.pk}"
+    twin.save()  # a full save, as a password change makes
+    twin.refresh_from_db()
+    assert twin.name_skeleton == f"christianblood#{twin.pk}"
+    twin.username = "someone-else"
+    twin.save()
+    twin.refresh_from_db()
+    assert twin.name_skeleton == "someone-else".replace("-", "")
