@@ -38,20 +38,27 @@ def is_moderator(user) -> bool:
     )
 
 
-def moderator_refusal(user) -> ForumError | None:
-    return None if is_moderator(user) else Forbidden("Only moderators can do that.")
+def moderator_refusal(user, message: str = "Only moderators can do that.") -> ForumError | None:
+    return None if is_moderator(user) else Forbidden(message)
 
 
 # --- Posting -----------------------------------------------------------------------------------
 
 
-def author_refusal(user) -> ForumError | None:
-    """Whether this account may post at all: active, not suspended, its email address verified."""
+def account_refusal(user) -> ForumError | None:
+    """Whether this account may post at all, as far as the account row says: active, not suspended."""
     if not user.is_active:
         return Forbidden("This account is inactive and cannot post.")
     ban = user.posting_ban()
     if ban:
         return Forbidden(ban)
+    return None
+
+
+def author_refusal(user) -> ForumError | None:
+    """Whether this account may post at all: active, not suspended, its email address verified."""
+    if refusal := account_refusal(user):
+        return refusal
     if forum_settings.REQUIRE_VERIFIED_EMAIL and not EmailAddress.objects.filter(user=user, verified=True).exists():
         return Forbidden(
             "Please verify your email address before you post: follow the link we emailed you, "
@@ -60,16 +67,20 @@ def author_refusal(user) -> ForumError | None:
     return None
 
 
-def answer_refusal(*, article, article_locked: bool, parent: Reply | None, branch_locked: bool) -> ForumError | None:
+def answer_refusal(
+    *, article, article_locked: bool, parent: Reply | None, branch_locked: bool, imported: bool = False
+) -> ForumError | None:
     """Whether a reply may be posted to `article` (parent None) or under `parent` in it.
 
     `branch_locked`: whether `parent` or any reply above it is locked by a moderator.
+    `imported`: an importer keeps a thread's shape as it happened, so its replies may answer
+    held or removed ones, in locked branches; the article itself must still be open.
     """
     if parent is not None and parent.article_id != article.pk:
         return Refused("That reply belongs to another article.")
     if article_locked:
         return Forbidden("This discussion is locked: no new replies can be posted.")
-    if parent is None:
+    if parent is None or imported:
         return None
     if parent.status == Reply.Status.HELD:
         return Refused("That reply is awaiting moderation and cannot be answered yet.")
@@ -155,6 +166,10 @@ def suspension_refusal(*, target, moderator, until, now) -> ForumError | None:
 
 # Which moderation actions make sense for a reply in its state; `open_flags` is how many of its
 # flags no moderator has resolved yet.
+
+
+def offer_hold(reply: Reply, open_flags: int) -> bool:
+    return reply.status == Reply.Status.PUBLISHED
 
 
 def offer_approve(reply: Reply, open_flags: int) -> bool:

@@ -22,6 +22,11 @@ from markdown_it import MarkdownIt
 _markdown = MarkdownIt("js-default", {"breaks": True, "linkify": True}).enable("linkify")
 _markdown.disable(["table", "image"])  # images would load third-party content into the page
 
+# C0 and C1 control characters, except tab, newline and carriage return: refused in anything a
+# person writes. PostgreSQL refuses NUL in text outright; the others are invisible in a page and
+# only good for mischief.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li", "hr",
     "h2", "h3", "h4", "del", "s",

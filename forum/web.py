@@ -30,17 +30,11 @@ def with_retry_after(response, error: ForumError | None):
     return response
 
 
-def error_page(request, message: str, status: int, *, title: str = "", article=None, retry_after: int | None = None):
+def refusal_page(request, error: ForumError, *, article=None, title: str = ""):
     """A refusal the user can read: what went wrong, with a way back (to the article, if any)."""
-    context = {"message": message, "title": title or TITLES.get(status, "Sorry"), "article": article}
-    response = render(request, "forum/error.html", context, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-def refusal_page(request, error: ForumError, *, article=None):
-    return error_page(request, error.message, status_of(error), article=article, retry_after=error.retry_after)
+    status = status_of(error)
+    context = {"message": error.message, "title": title or TITLES.get(status, "Sorry"), "article": article}
+    return with_retry_after(render(request, "forum/error.html", context, status=status), error)
 
 
 class ForumErrorMiddleware:

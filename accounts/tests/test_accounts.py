@@ -1,4 +1,4 @@
-"""The account flows (django-allauth) in the forum's look, and the profile and settings pages."""
+"""The account flows (django-allauth) in the forum's look, and the settings page."""
 
 import re
 import subprocess
@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
 
@@ -122,23 +121,6 @@ def test_the_cache_is_local_memory_by_default_and_redis_when_configured():
     if "Connection refused" in redis.stderr:
         pytest.skip("no Redis on 127.0.0.1:6379")
     assert redis.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "41"], redis.stderr
-
-
-def test_the_profile_shows_name_join_date_and_replies_newest_first(client, make_user, make_article):
-    article = make_article()
-    person = make_user("writer", display_name="A Writer")
-    older = posting.reply_create(article=article, author=person, body="Older words")
-    newer = posting.reply_create(article=article, author=person, body="Newer words")
-    page = client.get(reverse("forum:profile", args=["writer"])).content.decode()
-    assert "A Writer" in page and "@writer" in page and "joined" in page
-    assert page.index("Newer words") < page.index("Older words")
-    assert f'href="{newer.get_absolute_url()}"' in page
-    assert f'href="{older.get_absolute_url()}"' in page
-
-
-def test_an_imported_commenters_profile_says_the_join_date_is_unknown(client, seeded):
-    page = client.get(reverse("forum:profile", args=["Atle_Rørdam"])).content.decode()
-    assert "Atle Rørdam" in page and "joining date not recorded" in page
 
 
 def test_a_display_name_that_looks_like_someone_elses_is_refused(client, make_user, seeded):

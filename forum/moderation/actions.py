@@ -24,7 +24,7 @@ from accounts import services as accounts
 from forum import policy, signals
 from forum.conf import forum_settings
 from forum.errors import Conflict, Refused
-from forum.posting.services import CONTROL_CHARACTERS
+from forum.rendering import CONTROL_CHARACTERS
 from forum.threads import cache, locks
 from forum.threads.models import Article, Reply
 
@@ -60,7 +60,8 @@ def _record(*, actor, action, reply=None, article=None, user=None, reason="", de
         action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
     )
     transaction.on_commit(
-        lambda: signals.reply_moderated.send(sender=ModerationLog, reply=reply, entry=entry, action=action)
+        lambda: signals.reply_moderated.send(sender=ModerationLog, reply=reply, entry=entry, action=action),
+        robust=True,  # the action is committed; a failing receiver is logged, not the moderator's 500
     )
     return entry
 
@@ -111,15 +112,17 @@ def _status_now(reply: Reply) -> str:
     return reply.get_status_display().lower()
 
 
-def _act_on_reply(*, reply: Reply, moderator, action: str, reason: str, offered, refusal, change) -> Reply:
-    """The shape of every action on one reply: check who acts (and why: the reason, already
-    cleaned by the caller), lock the reply's branch, refuse unless the action still makes sense
-    for the reply as it is now (`offered`; else `refusal`: another moderator may have got there
-    first), `change` it, log it. `moderator` None is an automatic rule. `change` returns the log
-    entry's detail, if any."""
+def _act_on_reply(
+    *, reply: Reply, moderator, action: str, reason: str, offered, refusal, change, count_flags: bool = False
+) -> Reply:
+    """The shape of every action on one reply, once its caller has checked who acts and cleaned
+    the reason: lock the reply's branch, refuse unless the action still makes sense for the
+    reply as it is now (`offered`, told the open flags if `count_flags`; else `refusal`: another
+    moderator may have got there first), `change` it, log it. `moderator` None is an automatic
+    rule. `change` returns the log entry's detail, if any."""
     with transaction.atomic():
         current = locks.lock_branch(reply.pk)
-        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count()
+        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count() if count_flags else 0
         if not offered(current, open_flags):
             raise refusal(current)
         detail = change(current) or ""
@@ -134,7 +137,7 @@ def reply_hold(*, reply: Reply, moderator, reason: str) -> Reply:
     reason = _reason(reason, required=True)
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.HOLD, reason=reason,
-        offered=lambda current, _: current.status == Reply.Status.PUBLISHED,
+        offered=policy.offer_hold,
         refusal=lambda current: Conflict(f"This reply is already {_status_now(current)}."),
         change=lambda current: _set_status(current, Reply.Status.HELD, hold_reason=reason),
     )
@@ -192,7 +195,7 @@ def flags_dismiss(*, reply: Reply, moderator, reason: str = "") -> Reply:
     policy.check(policy.moderator_refusal(moderator))
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.DISMISS_FLAGS,
-        reason=_reason(reason, required=False), offered=policy.offer_dismiss,
+        reason=_reason(reason, required=False), offered=policy.offer_dismiss, count_flags=True,
         refusal=lambda current: Conflict("This reply has no open flags: another moderator has handled them."),
         change=lambda current: f"{_resolve_flags([current], timezone.now())} flags",
     )

@@ -5,9 +5,8 @@ admin's actions are."""
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -17,7 +16,6 @@ from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import presenters as thread_presenters
 from forum.threads import selectors as thread_selectors
-from forum.threads.models import Article
 from forum.web import status_of
 
 from . import actions, presenters, selectors
@@ -29,7 +27,7 @@ def _moderators_only(view):
 
     @wraps(view)
     def checked(request, *args, **kwargs):
-        policy.check(policy.moderator_refusal(request.user))
+        policy.check(policy.moderator_refusal(request.user, "Only moderators can see this page or do this."))
         return view(request, *args, **kwargs)
 
     return checked
@@ -77,7 +75,7 @@ def reply_action(request, pk, action):
 @require_POST
 @_moderators_only
 def article_lock(request, slug, lock):
-    article = get_object_or_404(Article, slug=slug)
+    article = thread_selectors.article_get(slug=slug)
     actions.article_lock(article=article, moderator=request.user, reason=request.POST.get("reason", ""), locked=lock)
     messages.success(request, "The article is locked." if lock else "The article is open for replies again.")
     return redirect(_back(request, article.get_absolute_url()))
@@ -85,14 +83,14 @@ def article_lock(request, slug, lock):
 
 @_moderators_only
 def user_page(request, username):
-    person = get_object_or_404(get_user_model(), username=username)
+    person = thread_selectors.person_get(username=username)
     return render(request, "moderation/user.html", {"person": person, "ban": person.posting_ban()})
 
 
 @require_POST
 @_moderators_only
 def user_ban(request, username):
-    person = get_object_or_404(get_user_model(), username=username)
+    person = thread_selectors.person_get(username=username)
     try:
         until = parse_suspension_end(request.POST.get("until", ""))
     except ValueError as error:
@@ -105,7 +103,7 @@ def user_ban(request, username):
 @require_POST
 @_moderators_only
 def user_unban(request, username):
-    person = get_object_or_404(get_user_model(), username=username)
+    person = thread_selectors.person_get(username=username)
     actions.user_unban(user=person, moderator=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"{person.public_name} may post again.")
     return redirect(reverse("forum:moderation_user", args=[person.username]))

@@ -17,3 +17,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            # Told once of a reply, however many times it is approved: the receivers run after
+            # the commit, outside any lock, so this is what keeps two of them from both telling.
+            models.UniqueConstraint(fields=["recipient", "reply"], name="notification_once_per_reply"),
+        ]

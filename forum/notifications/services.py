@@ -25,10 +25,16 @@ def notify_parent_author(reply: Reply, *, new: bool) -> Notification | None:
     parent = reply.parent
     if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
         return None
-    if not new and Notification.objects.filter(reply=reply).exists():  # published, held, approved again
-        return None
     recipient = parent.author
-    notification = Notification.objects.create(recipient=recipient, reply=reply, created=reply.created or timezone.now())
+    created_at = reply.created or timezone.now()
+    if new:
+        notification = Notification.objects.create(recipient=recipient, reply=reply, created=created_at)
+    else:  # approved: it may have been published, told, held and approved again
+        notification, told_now = Notification.objects.get_or_create(
+            recipient=recipient, reply=reply, defaults={"created": created_at}
+        )
+        if not told_now:
+            return None
     if recipient.email_on_reply and recipient.email:
         _send_reply_email(reply, recipient)
     return notification

@@ -1,17 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from forum.threads.presenters import placeholder_for
-
-from . import selectors, services
+from . import presenters, selectors, services
 
 
 @login_required
 def notifications(request):
-    notes = selectors.for_user(request.user)
-    for note in notes:
-        # A removed or held reply's text is not shown here either.
-        note.excerpt = placeholder_for(note.reply) or note.reply.body
+    notes = presenters.with_excerpts(selectors.for_user(request.user))
     return render(request, "forum/notifications.html", {"notifications": notes})
 
 

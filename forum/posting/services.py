@@ -9,8 +9,6 @@ sent (forum.notifications listens).
 
 from __future__ import annotations
 
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,13 +16,9 @@ from forum import policy, signals
 from forum.conf import forum_settings
 from forum.errors import RateLimited, Refused
 from forum.moderation import hooks
-from forum.rendering import render_markdown
+from forum.rendering import CONTROL_CHARACTERS, render_markdown
 from forum.threads import cache, locks, selectors
 from forum.threads.models import Article, Reply, ReplyRevision
-
-# C0 and C1 control characters, except tab, newline and carriage return. PostgreSQL refuses NUL
-# in text outright; the others are invisible in a page and only good for mischief.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_body(body: str) -> str:
@@ -101,19 +95,17 @@ def reply_create(
             else:
                 parent = locks.lock_branch(parent.pk, answering=True)
                 article_locked = parent.article.locked
-            if not imported:
-                branch_locked = parent is not None and selectors.branch_locked(parent)
-                policy.check(
-                    policy.answer_refusal(
-                        article=article, article_locked=article_locked, parent=parent, branch_locked=branch_locked
-                    )
-                )
-            elif parent is not None and parent.article_id != article.pk:
-                raise Refused("That reply belongs to another article.")
+            branch_locked = parent is not None and not imported and selectors.branch_locked(parent)
+            refusal = policy.answer_refusal(
+                article=article, article_locked=article_locked, parent=parent, branch_locked=branch_locked,
+                imported=imported,
+            )
+            policy.check(refusal)
             reply.parent = parent
             reply.save()
             cache.bump(article.pk)
-            transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply))
+            # robust: the reply is committed; a failing receiver is logged, not the reader's 500.
+            transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply), robust=True)
     except IntegrityError:
         # Two submits of one form raced past the lookup above; the constraint let one through.
         if form_token:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from forum import policy
-from forum.errors import ForumError
+from forum.errors import Forbidden, ForumError
 from forum.rendering import render_markdown, stored_html
 from forum.threads import presenters, selectors
 from forum.web import refusal_page, status_of, with_retry_after
@@ -128,7 +128,7 @@ def remove(request, pk):
 @login_required
 def history(request, pk):
     reply = selectors.reply_get(pk=pk)
-    policy.check(policy.moderator_refusal(request.user))
+    policy.check(policy.moderator_refusal(request.user, "Only moderators can see the edit history of a reply."))
     revisions = [
         {"revision": revision, "html": stored_html(revision.body_html)} for revision in selectors.revisions_of(reply)
     ]
@@ -139,9 +139,9 @@ def history(request, pk):
 @require_POST
 def preview(request):
     """The in-place reply box's preview: the same rendering the reply will get when posted."""
-    if not request.user.is_authenticated:
-        return HttpResponse("Sign in to preview.", status=403, content_type="text/plain")
     try:
+        if not request.user.is_authenticated:
+            raise Forbidden("Sign in to preview.")
         body = services.clean_body(request.POST.get("body", ""))
     except ForumError as error:
         return HttpResponse(error.message, status=status_of(error), content_type="text/plain")

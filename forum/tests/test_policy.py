@@ -76,3 +76,27 @@ def test_a_locked_article_offers_no_reply_anywhere(client, make_user, make_reply
     client.force_login(make_user())
     page = client.get(article.get_absolute_url()).content.decode()
     assert not _reply_links(page, reply) and "This discussion is locked" in page
+
+
+def test_an_importer_keeps_a_threads_shape_but_not_in_a_locked_article(make_user, make_article):
+    from forum.posting import services as posting
+
+    article = make_article()
+    parent = posting.reply_create(article=article, author=make_user(), body="Parent")
+    Reply.objects.filter(pk=parent.pk).update(status=Reply.Status.REMOVED)
+    # Under a removed reply: the thread happened that way.
+    posting.reply_create(article=article, author=make_user(), body="Child", parent=parent, imported=True)
+    Article.objects.filter(pk=article.pk).update(locked=True)
+    with pytest.raises(errors.Forbidden, match="discussion is locked"):
+        posting.reply_create(article=article, author=make_user(), body="Late", imported=True)
+    assert Reply.objects.count() == 2
+
+
+def test_pages_for_moderators_only_say_so_in_their_own_words(client, make_user, make_reply, make_article):
+    reply = make_reply(article=make_article())
+    client.force_login(make_user())
+    history = client.get(reverse("forum:history", args=[reply.pk]))
+    queue = client.get(reverse("forum:moderation_queue"))
+    assert history.status_code == queue.status_code == 403
+    assert "Only moderators can see the edit history of a reply." in history.content.decode()
+    assert "Only moderators can see this page or do this." in queue.content.decode()

@@ -51,7 +51,8 @@ def version(article_id: int) -> str:
 
 def bump(article_id: int) -> None:
     """Give the thread a new version once this transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: cache.set(_version_key(article_id), uuid.uuid4().hex, None))
+    # robust: a cache that is down must not turn a committed write into an error page.
+    transaction.on_commit(lambda: cache.set(_version_key(article_id), uuid.uuid4().hex, None), robust=True)
 
 
 def page_get(slug: str, page: int, sort: str) -> bytes | None:
@@ -69,6 +70,6 @@ def page_set(*, article, page: int, sort: str, content: bytes) -> None:
         return
     seconds = forum_settings.THREAD_CACHE_SECONDS
     cache.set(_page_key(article.pk, page, sort), content, seconds)
-    # An article whose slug changes gets a new version (services.article_save), so the old
+    # An article whose slug changes gets a new version (forum.threads.services.article_save), so the old
     # slug's pages miss even while this entry lives.
     cache.set(_article_id_key(article.slug), article.pk, seconds)

@@ -23,9 +23,10 @@ The rule:
    `lock_new_tree()`), and reads `locked` after. Share locks do not wait for each other, so
    replies in different branches of one article still run side by side.
 4. **No cycles**: no writer takes two branch roots, and the only writer that takes the
-   article's row exclusively (lock_article) takes nothing else. So no two writers can wait on
-   each other in a cycle, whatever order a statement takes its locks in. Other rows (a user's,
-   for a suspension) come after these, never before.
+   article's row exclusively (lock_article) takes no tree lock. So no two writers can wait on
+   each other in a cycle, whatever order a statement takes its locks in. Other rows come after
+   these, never before: a user's (a suspension), and the share locks an insert takes on the rows
+   its foreign keys name (the log entry's actor, article and reply).
 
 All of this is for PostgreSQL, and relies on READ COMMITTED, its default: each statement after a
 lock sees what the previous holder committed. Under REPEATABLE READ the re-reads would come from

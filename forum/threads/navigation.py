@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forum.errors import Refused
+
 from .selectors import DEFAULT_SORT, MAX_PAGE, SORTS
 
 _DIGITS = re.compile(r"[0-9]+")
 
 
-class BadThreadQuery(Exception):
-    """A ?page= or ?sort= the thread cannot be shown for: answered 400 with this message."""
+class BadThreadQuery(Refused):
+    """A ?page= or ?sort= the thread cannot be shown for."""
 
 
 def thread_query(request, *, paged: bool = True) -> tuple[int, str]:

@@ -130,7 +130,6 @@ class ThreadItem:
     descendant_total: int
     body_html: str
     placeholder: str
-    actions: policy.Actions = policy.Actions()
     note: str = ""  # shown to the author or a moderator beside a reply others see as a placeholder
     links: dict = field(default_factory=dict)  # the action and profile URLs the card shows
     when: dict = field(default_factory=dict)  # iso, relative and exact posting time; empty if unknown
@@ -233,7 +232,6 @@ def _thread(
             descendant_total=reply.descendant_total,
             body_html=body_html,
             placeholder=placeholder,
-            actions=actions,
             note=note,
             links=links.for_reply(reply, actions),
             when=times_of(reply.created, now),

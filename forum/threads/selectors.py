@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, Q, Sum, Window
 
 from forum.conf import forum_settings
@@ -42,7 +43,7 @@ MAX_PAGE = 10**9
 _MAX_ID = 2**63 - 1
 
 
-class PageOutOfRange(Exception):
+class PageOutOfRange(NotFound):
     """The thread has no such page: the page number is past the last page."""
 
 
@@ -59,6 +60,14 @@ def article_get(*, slug: str) -> Article:
 
 def article_find(*, slug: str) -> Article | None:
     return Article.objects.filter(slug=slug).first()
+
+
+def person_get(*, username: str):
+    """The account named `username`, for its profile and its moderation page."""
+    person = get_user_model().objects.filter(username=username).first()
+    if person is None:
+        raise NotFound(f"There is nobody called “{username}” here.")
+    return person
 
 
 def reply_get(*, pk: int) -> Reply:
@@ -138,7 +147,7 @@ def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, wh
     """
     size = forum_settings.PAGE_SIZE
     if page < 1 or page > MAX_PAGE:
-        raise PageOutOfRange(f"no page {page}")
+        raise PageOutOfRange(f"The discussion has no page {page}.")
     offset = (page - 1) * size
     roots = list(
         Reply.objects.filter(article=article, parent__isnull=True)
@@ -153,7 +162,7 @@ def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, wh
     if not roots:
         if page == 1:
             return PageRows(rows=[], depth=depth, sort=sort)
-        raise PageOutOfRange(f"no page {page}")
+        raise PageOutOfRange(f"The discussion has no page {page}.")
     tree_ids = [tree_id for tree_id, _, _ in roots]
     _, root_count, span_total = roots[0]
 

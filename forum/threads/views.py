@@ -6,16 +6,17 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from forum import policy
+from forum.errors import ForumError, NotFound
 from forum.posting.forms import ReplyForm
-from forum.web import error_page
+from forum.web import refusal_page, status_of
 
 from . import cache, presenters, selectors, services
 from .navigation import BadThreadQuery, nav, thread_query, thread_url
@@ -34,10 +35,8 @@ def article(request, slug):
     try:
         page, sort = thread_query(request)
     except BadThreadQuery as error:
-        return error_page(
-            request, str(error), 400, title="That page of the discussion cannot be shown",
-            article=selectors.article_get(slug=slug),
-        )
+        article = selectors.article_get(slug=slug)
+        return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
     if cacheable and (content := cache.page_get(slug, page, sort)) is not None:
         return HttpResponse(content)
     article = selectors.article_get(slug=slug)
@@ -57,6 +56,10 @@ def article(request, slug):
         "thread": thread,
         "thread_html": presenters.thread_html(thread),
         "nav": nav(article.get_absolute_url(), thread),
+        # Why no reply to the article can be posted now, if so: the box is not drawn then.
+        "reply_refusal": policy.answer_refusal(
+            article=article, article_locked=article.locked, parent=None, branch_locked=False
+        ),
     }
     if not signed_in:
         # No form for signed-out readers ("Reply to the article" links to the reply page), so
@@ -67,24 +70,25 @@ def article(request, slug):
         return response
     services.visit_record(user=request.user, article=article, at=now, previous=visit)
     context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
-    context["posting_ban"] = request.user.posting_ban()
+    context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
     return render(request, "forum/article.html", context)
 
 
 def _no_such_page(request, article):
-    message = f"The discussion has no page {request.GET.get('page')}."
-    return error_page(request, message, 404, title="No such page", article=article)
+    # The page as typed: a number too long to read is past the last page too.
+    missing = NotFound(f"The discussion has no page {request.GET.get('page')}.")
+    return refusal_page(request, missing, title="No such page", article=article)
 
 
 def reply_page(request, slug, pk):
     try:
         sort = thread_query(request, paged=False)[1]
     except BadThreadQuery as error:
-        return error_page(request, str(error), 400, title="That reply cannot be shown")
+        return refusal_page(request, error, title="That reply cannot be shown")
     focus = selectors.reply_find(slug=slug, pk=pk)
     if focus is None:
-        article = selectors.article_find(slug=slug)
-        return error_page(request, f"There is no reply {pk} on this article.", 404, title="No such reply", article=article)
+        missing = NotFound(f"There is no reply {pk} on this article.")
+        return refusal_page(request, missing, title="No such reply", article=selectors.article_find(slug=slug))
     article = focus.article
     now = timezone.now()
     visit = selectors.visit_get(user=request.user, article=article)
@@ -112,10 +116,10 @@ def thread_json(request, slug):
     try:
         page, sort = thread_query(request)
         rows = selectors.thread_page(article=article, page=page, sort=sort, whole_branches=True)
-    except BadThreadQuery as error:
-        return JsonResponse({"error": str(error)}, status=400)
     except selectors.PageOutOfRange:
         return JsonResponse({"error": f"The discussion has no page {request.GET.get('page')}."}, status=404)
+    except ForumError as error:
+        return JsonResponse({"error": error.message}, status=status_of(error))
     thread = presenters.thread_page(rows, article=article)
     links = nav(reverse("forum:thread_json", kwargs={"slug": slug}), thread)
     return JsonResponse(
@@ -146,7 +150,7 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
 
 
 def profile(request, username):
-    person = get_object_or_404(get_user_model(), username=username)
+    person = selectors.person_get(username=username)
     replies = Paginator(selectors.replies_by(person, viewer=request.user), REPLIES_PER_PROFILE_PAGE)
     page = replies.get_page(request.GET.get("page"))
     return render(request, "accounts/profile.html", {"person": person, "page": page})
