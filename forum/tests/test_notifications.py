@@ -113,3 +113,33 @@ def test_a_held_reply_notifies_nobody_until_a_moderator_approves_it_and_then_onc
     committed(actions.reply_hold, reply=held, moderator=moderator, reason="Second look")
     committed(actions.reply_approve, reply=held, moderator=moderator)
     assert Notification.objects.filter(reply=held).count() == 1
+
+
+def test_a_reader_is_told_of_a_reply_once_even_if_two_approvals_race(conversation, committed):
+    from django.db import IntegrityError, transaction
+
+    article, alice, bob, first = conversation
+    answer = committed(posting.reply_create, article=article, author=bob, parent=first, body="Once")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(recipient=alice, reply=answer, created=answer.created)
+    assert Notification.objects.filter(reply=answer).count() == 1
+
+
+def test_a_receiver_that_fails_after_the_commit_does_not_fail_the_post(client, conversation, django_capture_on_commit_callbacks, caplog):
+    from forum import signals
+
+    article, alice, bob, first = conversation
+
+    def broken(**_):
+        raise RuntimeError("the mail server is on fire")
+
+    signals.reply_posted.connect(broken, dispatch_uid="broken-receiver")
+    try:
+        client.force_login(bob)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("forum:reply_to", args=[article.slug, first.pk]), {"body": "Still here"})
+    finally:
+        signals.reply_posted.disconnect(dispatch_uid="broken-receiver")
+    assert response.status_code == 302
+    assert Reply.objects.filter(body="Still here").exists()
+    assert "the mail server is on fire" in caplog.text
