@@ -9,13 +9,13 @@ made again). Settings are bench.settings (production) with the flood limit off
 backend. Both are printed with the figures.
 
 The writers, all on one thread, each with its own account and its own database connection
-(testkit/torture.py has them, and what each one does):
+(testkit/torture.py has them, and what each one does; testkit/ledger.py the checks):
 - --writers minus --http-writers threads in this process calling the services directly;
 - --http-writers threads posting through --servers gunicorn instances (different ports, one
   database), signed in with real sessions, as browsers do: form posts with a CSRF token;
 - unless --no-moderator, one moderator removing and holding random replies through the services.
 
-Afterwards (testkit.torture.verify): `manage.py check_tree` must find 0 violations; every
+Afterwards (testkit.ledger.verify): `manage.py check_tree` must find 0 violations; every
 acknowledged reply must be stored under the parent it asked for, with the last acknowledged
 text, removed or held exactly when that was acknowledged; no reply may have been acknowledged
 under a parent whose removal or hold was acknowledged before it was asked for; no row may exist
@@ -48,17 +48,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from testkit.torture import (  # noqa: E402
-    Refused,
-    ServerError,
-    ServiceWriter,
-    Unexpected,
-    answered_after_the_parent_changed,
-    new_ledger,
-    prepare,
-    run_writers,
-    verify,
-)
+from testkit.ledger import Refused, ServerError, Unexpected, answered_after_the_parent_changed, verify  # noqa: E402
+from testkit.torture import ServiceWriter, new_ledger, prepare, run_writers  # noqa: E402
 
 CSRF_CHARS = string.ascii_letters + string.digits
 

@@ -53,12 +53,13 @@ def reply(request, slug, parent_pk=None):
     """
     article = selectors.article_get(slug=slug)
     parent = selectors.reply_get(pk=parent_pk) if parent_pk is not None else None
-    # The same question the service asks again under its lock, so the page refuses in its words.
-    if refusal := _answer_refusal(article, parent):
-        return refusal_page(request, refusal, article=article)
     context = {"article": article, "parent": parent and presenters.reply_in_context(parent)}
 
     if request.method != "POST":
+        # The question the service asks under its lock, so the page refuses in the same words
+        # before anyone writes. A post is left to the service, which keeps the text with its answer.
+        if refusal := _answer_refusal(article, parent):
+            return refusal_page(request, refusal, article=article)
         body = request.session.get(_draft_key(article, parent), "")
         if not body and parent is not None and "quote" in request.GET:
             body = presenters.quote_of(parent)

@@ -355,6 +355,7 @@ def _service_writers(setup):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_seconds_of_concurrent_writers_and_a_moderator_lose_no_write_and_leave_every_tree_sound():
+    from testkit import ledger as ledger_checks
     from testkit import torture
 
     setup = torture.prepare(writers=TORTURE_WRITERS, forest=300, moderator=True)
@@ -365,8 +366,8 @@ def test_seconds_of_concurrent_writers_and_a_moderator_lose_no_write_and_leave_e
 
     assert ledger.server_errors == []
     assert ledger.unexpected == []
-    assert torture.answered_after_the_parent_changed(ledger) == []
-    assert torture.verify(ledger) == []
+    assert ledger_checks.answered_after_the_parent_changed(ledger) == []
+    assert ledger_checks.verify(ledger) == []
     # A run that never removed, say, would prove nothing about removals.
     kinds = ("reply", "top", "edit", "remove", "mod-remove", "mod-hold")
     assert {kind: ledger.acknowledged[kind] > 0 for kind in kinds} == dict.fromkeys(kinds, True), ledger.acknowledged
@@ -377,6 +378,7 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     # The check above passes only if verify() can fail: break one thing of each kind and expect it named.
     import time
 
+    from testkit import ledger as ledger_checks
     from testkit import torture
 
     setup = torture.prepare(writers=1, forest=30)
@@ -384,7 +386,7 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     writer = _service_writers(setup)[0]
     writer.open()
     torture.writer_loop(writer, ledger, seed=3, deadline=time.monotonic() + 60, max_writes=60)
-    assert torture.verify(ledger) == []
+    assert ledger_checks.verify(ledger) == []
     edited = next(pk for pk, bodies in ledger.bodies.items() if len(bodies) > 1 and pk not in ledger.removed)
     live = next(pk for pk in ledger.parent_of if pk not in ledger.removed and pk != edited)
     removed = next(iter(ledger.removed))
@@ -399,7 +401,7 @@ def test_the_torture_check_reports_each_kind_of_lost_or_wrong_write():
     # As if its parent's removal had been acknowledged a second before the reply was asked for.
     ledger.changed_at[ledger.parent_of[answered]] = ledger.asked_at[answered] - 1
 
-    report = "\n".join(torture.verify(ledger))
+    report = "\n".join(ledger_checks.verify(ledger))
 
     assert f"reply {edited}: text is" in report
     assert f"reply {live}: status removed" in report
