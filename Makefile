@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 5
 POSTGRES_URL ?= postgres://root@127.0.0.1:5432/test
 
-.PHONY: install run serve lint test test-sqlite test-postgres test-browser check-postgres clean
+.PHONY: install run serve worker replica lint test test-sqlite test-postgres test-browser check-postgres clean
 
 # Rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -40,15 +40,29 @@ serve: install
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	@# The task queue's worker runs beside gunicorn (emails, notifications) and stops with it.
+	@# Its id is stable per port, so a restarted worker takes back what it was running.
 	@# No --access-logfile: the forum logs each request itself (config/middleware.py), once.
 	@# No control socket: gunicorn 27 puts it at ~/.gunicorn/gunicorn.ctl, one path for every
 	@# instance of the user, so two servers on one machine would take it from each other.
-	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket
+	$(PY) manage.py worker --worker-id "$$(hostname)-$(PORT)-worker" --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --no-control-socket
+
+## The task queue's worker alone (docs/deploy.md runs one per machine beside gunicorn).
+worker: export DJANGO_SETTINGS_MODULE = config.settings.prod
+worker: install
+	$(PY) manage.py worker --worker-id "$$(hostname)-worker"
+
+## A PostgreSQL primary with a streaming replica of it, of the project's own (bench/pg-pair.sh):
+## `make replica` starts them and prints the URLs for DATABASE_URL and DATABASE_REPLICA_URL.
+replica:
+	bench/pg-pair.sh start
 
 ## Static security lint: high-severity findings fail the build. Tests are left out (they hold
 ## throwaway passwords and run subprocesses on purpose).
 lint: install
-	$(VENV)/bin/bandit --quiet -lll -r config forum accounts -x '*/tests/*'
+	$(VENV)/bin/bandit --quiet -lll -r config forum accounts jobs -x '*/tests/*'
 
 ## The whole suite on SQLite, then on PostgreSQL.
 test: install lint test-sqlite test-postgres

@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
 ]
+
+handler500 = "config.views.server_error"

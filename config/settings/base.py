@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "mptt",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "accounts",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.replicas.ReadYourWritesMiddleware",
     # A service's refusal that no view caught becomes its error page (forum/web.py).
     "forum.web.ForumErrorMiddleware",
 ]
@@ -120,6 +123,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# A streaming replica for the reads that can stand a moment's lag (config/replicas.py says which).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        # Tests read the primary's test database through this alias rather than create one.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+# After a reader's write, how long their reads stay on the primary: longer than the replica lags.
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "10"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -156,11 +170,31 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
 
+# The task queue (jobs/). The immediate backend runs a task when the write that queued it commits:
+# `make run` and the tests need no worker. Production (config.settings.prod) stores tasks as rows
+# with the database backend, run by `manage.py worker`.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
+# Retries of a failed task (jobs.durable_task), and how long a task may run before a worker that
+# starts counts it as abandoned by a dead one (jobs.recover_interrupted).
+for _name in ("TASK_ATTEMPTS", "TASK_RETRY_BASE_SECONDS", "TASK_RETRY_MAX_SECONDS", "TASK_LEASE_SECONDS"):
+    if os.environ.get(_name):
+        globals()[_name] = int(os.environ[_name])
+
 # A real cache: allauth's rate limits keep their counters here. Local memory is per process, so
 # several app servers must share Redis (REDIS_URL) for the limits to hold across them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Redis unreachable: pages are drawn from the database, rate limits fail closed (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis host that stops answering must cost a page half a second, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -47,8 +47,10 @@ DATABASES = {
     }
 }
 
-# Notification emails are sent inside the request, after the reply commits. Without a timeout a
-# hung mail server holds the gunicorn worker until gunicorn kills it (30 s) with a 502.
+# Tasks are rows, committed with the write that queued them, and `manage.py worker` runs them
+# (docs/deploy.md): no email is sent inside a request.
+TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A hung mail server must not hold the worker: the send fails and the task retries later.
 EMAIL_TIMEOUT = 10
 
 # `collectstatic` writes hashed, gzipped copies; WhiteNoise serves the hashed names with a

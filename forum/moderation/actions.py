@@ -48,7 +48,7 @@ def _reason(reason: str, *, required: bool) -> str:
 
 
 def _record(*, actor, action, reply=None, article=None, user=None, reason="", detail="") -> ModerationLog:
-    """Append the action to the log, inside the action's transaction; announce it on commit."""
+    """Append the action to the log, and queue its announcement, inside the action's transaction."""
     entry = ModerationLog.objects.create(
         actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
         user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
@@ -59,10 +59,7 @@ def _record(*, actor, action, reply=None, article=None, user=None, reason="", de
         "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
         action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
     )
-    transaction.on_commit(
-        lambda: signals.reply_moderated.send(sender=ModerationLog, reply=reply, entry=entry, action=action),
-        robust=True,  # the action is committed; a failing receiver is logged, not the moderator's 500
-    )
+    signals.announce_moderated(reply, entry, action)
     return entry
 
 

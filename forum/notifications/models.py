@@ -13,6 +13,8 @@ class Notification(models.Model):
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set in the transaction that sent the email (forum.notifications.services.send_reply_email).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

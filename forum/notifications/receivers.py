@@ -13,10 +13,10 @@ from .services import notify_parent_author
 
 @receiver(reply_posted, dispatch_uid="notify-parent-author-on-post")
 def reply_was_posted(sender, reply, **kwargs):
-    notify_parent_author(reply, new=True)  # a held reply notifies nobody yet
+    notify_parent_author(reply)  # a held reply notifies nobody yet
 
 
 @receiver(reply_moderated, dispatch_uid="notify-parent-author-on-approval")
 def reply_was_moderated(sender, reply, action, **kwargs):
     if action == ModerationLog.Action.APPROVE:
-        notify_parent_author(reply, new=False)
+        notify_parent_author(reply)

@@ -1,59 +1,79 @@
 """Telling people: a notification in the app, and an email if they want one.
 
 These run after the write that caused them has committed (forum.notifications.receivers listens
-to the signals the services send on commit), so a rolled-back reply is never announced and a
-slow or down mail server never holds a tree lock or fails a post.
+to the signals, which the task queue delivers: forum/signals.py), so a rolled-back reply is never
+announced, and the email is a task of its own: a slow or down mail server never holds a tree
+lock or fails a post, and a failed send is retried.
 """
 
 from __future__ import annotations
 
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from forum.conf import forum_settings
 from forum.errors import Forbidden
 from forum.threads.models import Reply
+from jobs import durable_task, enqueue
 
 from .models import Notification
 
 
-def notify_parent_author(reply: Reply, *, new: bool) -> Notification | None:
+def notify_parent_author(reply: Reply) -> Notification | None:
     """Tell the author of the reply's parent that someone answered them: once per reply, never
-    for an answer to oneself, and only for a published reply. `new`: the reply was just posted,
-    so nobody can have been told of it yet."""
+    for an answer to oneself, and only for a published reply. Run again for the same reply (an
+    approval after a hold, a retried task), it tells nobody twice: the unique constraint on
+    (recipient, reply) decides, and the email is queued with the row that says it is owed."""
     parent = reply.parent
     if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
         return None
     recipient = parent.author
-    created_at = reply.created or timezone.now()
-    if new:
-        notification = Notification.objects.create(recipient=recipient, reply=reply, created=created_at)
-    else:  # approved: it may have been published, told, held and approved again
+    with transaction.atomic():
         notification, told_now = Notification.objects.get_or_create(
-            recipient=recipient, reply=reply, defaults={"created": created_at}
+            recipient=recipient, reply=reply, defaults={"created": reply.created or timezone.now()}
         )
         if not told_now:
             return None
-    if recipient.email_on_reply and recipient.email:
-        _send_reply_email(reply, recipient)
+        if recipient.email_on_reply and recipient.email:
+            enqueue(send_reply_email, notification.pk)
     return notification
 
 
-def _send_reply_email(reply: Reply, recipient) -> None:
-    base = forum_settings.BASE_URL
-    link = f"{base}{reply.get_landing_url()}"
-    send_mail(
-        subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
-        message=(
-            f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
-            f"Read it in its thread: {link}\n\n"
-            f"You can turn these emails off in your settings: {base}{reverse('accounts:settings')}\n"
-        ),
-        from_email=None,
-        recipient_list=[recipient.email],
-        fail_silently=True,  # the reply is posted either way; a lost email is logged by the backend
-    )
+@durable_task
+def send_reply_email(notification_id: int) -> str:
+    """Send a notification's email at most once per success: the row is locked while sending and
+    marked sent in the same transaction. A worker killed between the mail server's acceptance and
+    the commit sends it again when the task reruns (at least once, never silently lost)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient", "reply__author", "reply__article")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return "nothing to send"
+        recipient, reply = notification.recipient, notification.reply
+        if not (recipient.email_on_reply and recipient.email) or reply.status != Reply.Status.PUBLISHED:
+            return "no longer wanted"
+        base = forum_settings.BASE_URL
+        link = f"{base}{reply.get_landing_url()}"
+        send_mail(
+            subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
+            message=(
+                f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
+                f"Read it in its thread: {link}\n\n"
+                f"You can turn these emails off in your settings: {base}{reverse('accounts:settings')}\n"
+            ),
+            from_email=None,
+            recipient_list=[recipient.email],
+            fail_silently=False,  # a failed send raises, so the task retries with backoff
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return "sent"
 
 
 def notification_open(*, notification: Notification, user) -> Notification:

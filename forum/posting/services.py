@@ -104,8 +104,7 @@ def reply_create(
             reply.parent = parent
             reply.save()
             cache.bump(article.pk)
-            # robust: the reply is committed; a failing receiver is logged, not the reader's 500.
-            transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply), robust=True)
+            signals.announce_posted(reply)
     except IntegrityError:
         # Two submits of one form raced past the lookup above; the constraint let one through.
         if form_token:

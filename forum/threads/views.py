@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from config.replicas import replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
 from forum.posting.forms import ReplyForm
@@ -24,10 +25,12 @@ from .navigation import BadThreadQuery, nav, thread_query, thread_url
 REPLIES_PER_PROFILE_PAGE = 50
 
 
+@replica_reads
 def home(request):
     return render(request, "forum/home.html", {"articles": selectors.article_list()})
 
 
+@replica_reads
 def article(request, slug):
     signed_in = request.user.is_authenticated
     # A visitor with a message waiting (say "You have signed out.") gets a page drawn for them.
@@ -80,6 +83,7 @@ def _no_such_page(request, article):
     return refusal_page(request, missing, title="No such page", article=article)
 
 
+@replica_reads
 def reply_page(request, slug, pk):
     try:
         sort = thread_query(request, paged=False)[1]
@@ -109,6 +113,7 @@ def reply_page(request, slug, pk):
     return render(request, "forum/reply_page.html", context)
 
 
+@replica_reads(signed_in=True)
 def thread_json(request, slug):
     article = selectors.article_find(slug=slug)
     if article is None:
@@ -149,6 +154,7 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
     }
 
 
+@replica_reads
 def profile(request, username):
     person = selectors.person_get(username=username)
     replies = Paginator(selectors.replies_by(person, viewer=request.user), REPLIES_PER_PROFILE_PAGE)

@@ -1,0 +1,19 @@
+"""The task queue's rows in the admin: django_tasks_db's read-only list, plus "run again"."""
+
+from django.contrib import admin, messages
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from jobs import run_failed_again
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskAdmin(DBTaskResultAdmin):
+    actions = ["run_again"]
+
+    @admin.action(description="Run the selected failed tasks again", permissions=["view"])
+    def run_again(self, request, queryset):
+        count = run_failed_again(queryset)
+        self.message_user(request, f"{count} failed task(s) queued again.", messages.SUCCESS)
