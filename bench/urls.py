@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from config.urls import handler500  # noqa: F401 - the same error pages as the site
 from config.urls import urlpatterns as site_urlpatterns
 
 

@@ -83,8 +83,13 @@ class RequestLogMiddleware:
         # The time to build the response, not to send it: a streamed body finishes later.
         elapsed_ms = (time.monotonic() - started) * 1000
         # Static files never reach the authentication middleware, so they have no user.
-        user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else "-"
+        try:
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else "-"
+        except DatabaseError:
+            # The user is read lazily; with the database away the line must still be written
+            # (the 503 is exactly what it is for), not turned into a second error.
+            user_id = "?"
         # The query string is left out (it can carry tokens and search text), and the path is
         # percent-encoded again so a %0A in a URL cannot forge a second log line.
         request_logger.info(

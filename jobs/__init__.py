@@ -23,7 +23,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
@@ -42,8 +42,9 @@ DEFAULTS = {
 def setting(name: str) -> int:
     return getattr(settings, name, DEFAULTS[name])
 
-# Worth another attempt: the mail server or the database was away for a moment.
-TRANSIENT = (OSError, smtplib.SMTPException, DatabaseError)
+# Worth another attempt: the mail server or the database was away for a moment. (A constraint
+# violation or a bug is not: it fails at once.)
+TRANSIENT = (OSError, smtplib.SMTPException, OperationalError, InterfaceError)
 
 
 def enqueue(a_task, *args, **kwargs) -> None:

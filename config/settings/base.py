@@ -123,6 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Behind PgBouncer in transaction mode (docs/deploy.md) one connection's transactions may reach
+# different server connections, and a server-side cursor would not outlive its transaction.
+if env_bool("DATABASE_TRANSACTION_POOLING"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 # A streaming replica for the reads that can stand a moment's lag (config/replicas.py says which).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
