@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -172,6 +173,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
+# Names nobody may sign up as, besides accounts.names.ROLE_NAMES: the authors of the articles.
+ACCOUNTS_RESERVED_NAME_SOURCES = ["forum.threads.selectors.byline_names"]
 
 # Forum. forum/conf.py holds every FORUM_* setting with its default (the moderation hooks run
 # on every reply among them: FORUM_MODERATION_HOOKS). These may come from the environment; a

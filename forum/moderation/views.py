@@ -15,6 +15,7 @@ from accounts.services import parse_suspension_end
 from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import presenters as thread_presenters
+from forum.threads.models import Reply
 from forum.threads import selectors as thread_selectors
 from forum.web import status_of
 
@@ -67,8 +68,9 @@ def reply_action(request, pk, action):
         raise NotFound(f"There is no moderation action “{action}”.")
     chosen = actions.REPLY_ACTIONS[action]
     reply = thread_selectors.reply_get(pk=pk)
-    chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, chosen.done)
+    done = chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
+    status = done.get_status_display().lower() if isinstance(done, Reply) else ""
+    messages.success(request, chosen.done.format(status=status))
     return redirect(_back(request, reverse("forum:moderation_queue")))
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.conf import forum_settings
-from forum.errors import Forbidden
+from forum.errors import NotFound
 from forum.threads.models import Reply
 
 from .models import Notification
@@ -57,9 +57,10 @@ def _send_reply_email(reply: Reply, recipient) -> None:
 
 
 def notification_open(*, notification: Notification, user) -> Notification:
-    """Mark a notification read when its recipient opens it."""
+    """Mark a notification read when its recipient opens it. Someone else's is answered as a
+    missing one: a 403 would tell a prober which numbers exist."""
     if notification.recipient_id != user.pk:
-        raise Forbidden("That notification is not yours.")
+        raise NotFound("There is no such notification.")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -116,16 +116,24 @@ def reply_create(
     return reply
 
 
+def _edit_refusal(*, reply: Reply, editor, now):
+    return policy.edit_refusal(
+        user=editor, reply=reply, now=now, article_locked=reply.article.locked,
+        branch_locked=selectors.branch_locked(reply),
+    )
+
+
 def check_editable(*, reply: Reply, editor) -> None:
     """Raise the refusal if `editor` may not edit `reply` now (the edit page asks before drawing)."""
-    policy.check(policy.edit_refusal(user=editor, reply=reply, now=timezone.now()))
+    policy.check(_edit_refusal(reply=reply, editor=editor, now=timezone.now()))
 
 
 def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
     """Replace the text of the editor's own reply, keeping the old text as a revision.
 
-    Locks the reply's branch root (forum.threads.locks), then asks the policy again on the reply
-    as it is then: a removal that committed while this edit waited is seen, and refuses it.
+    Locks the reply's branch root and shares the article's row (forum.threads.locks), then asks
+    the policy again on the reply as it is then: a removal, a branch or article lock that
+    committed while this edit waited is seen, and refuses it.
     """
     check_editable(reply=reply, editor=editor)
     policy.check(policy.author_refusal(editor))
@@ -133,9 +141,9 @@ def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
     decision = _moderate(author=editor, article=reply.article, parent=reply.parent, body=body, reply=reply, request=request)
     body_html = render_markdown(body)
     with transaction.atomic():
-        current = locks.lock_branch(reply.pk)
+        current = locks.lock_branch(reply.pk, answering=True)
         now = timezone.now()
-        policy.check(policy.edit_refusal(user=editor, reply=current, now=now))
+        policy.check(_edit_refusal(reply=current, editor=editor, now=now))
         if current.body == body:
             return current
         ReplyRevision.objects.create(

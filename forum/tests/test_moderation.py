@@ -206,7 +206,8 @@ def test_anonymous_readers_are_sent_to_sign_in_to_flag(client, make_reply, artic
     assert Flag.objects.count() == 0
 
 
-def test_three_flags_hold_a_reply_until_a_moderator_decides(client, make_user, make_reply, article, moderator):
+def test_three_flags_hold_a_reply_until_a_moderator_decides(client, make_user, make_reply, article, moderator, settings):
+    settings.FORUM_FLAG_HOLD_THRESHOLD = 3  # three new accounts' flags (weight 1 each); see test_attacked.py
     reply = make_reply(article=article, body="Questionable")
     for _ in range(3):
         actions.reply_flag(reply=reply, flagger=make_user(), reason="abuse")

@@ -95,6 +95,10 @@ class Reply(MPTTModel):
     branch_locked = models.BooleanField(default=False)
     # Why a hook held it when it was posted, for the moderators' queue.
     hold_reason = models.TextField(blank=True)
+    # The status it had before it was held or removed by moderation (forum.moderation.actions):
+    # restoring a removal, or dismissing the flags that held it, returns it there. Empty for a
+    # reply held since it was posted.
+    previous_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
     # The reply form carries a one-off token: a second submit of the same form finds the reply
     # the first one made instead of posting it twice.
     form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
