@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.conf import settings
 
 DEFAULTS: dict[str, object] = {
+    # The site's name and the address it is reached at from outside: every email (allauth's and
+    # the notifications) and every absolute link use them, through forum.web.absolute_url.
+    # `make run` sets FORUM_SITE_URL to the port it serves on.
     "SITE_NAME": "Syria Withdrawal Forum",
-    # Where the forum is reached from outside, for links in emails.
-    "BASE_URL": "http://127.0.0.1:8000",
+    "SITE_URL": "http://127.0.0.1:8000",
     "REPLY_MAX_LENGTH": 10_000,
     # Editing is open this long after posting.
     "EDIT_WINDOW_SECONDS": 30 * 60,

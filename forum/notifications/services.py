@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.conf import forum_settings
+from forum.web import absolute_url
 from forum.errors import NotFound
 from forum.threads.models import Reply
 
@@ -41,14 +41,13 @@ def notify_parent_author(reply: Reply, *, new: bool) -> Notification | None:
 
 
 def _send_reply_email(reply: Reply, recipient) -> None:
-    base = forum_settings.BASE_URL
-    link = f"{base}{reply.get_landing_url()}"
+    link = absolute_url(reply.get_landing_url())
     send_mail(
         subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
         message=(
             f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
             f"Read it in its thread: {link}\n\n"
-            f"You can turn these emails off in your settings: {base}{reverse('accounts:settings')}\n"
+            f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n"
         ),
         from_email=None,
         recipient_list=[recipient.email],

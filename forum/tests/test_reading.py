@@ -498,7 +498,11 @@ def test_thread_json_does_not_leak_held_or_removed_text(client, make_article, ma
     assert [(reply["status"], reply["html"]) for reply in response.json()["replies"]] == [("removed", None), ("held", None)]
 
 
-def test_thread_json_is_paginated_like_the_page_and_gives_whole_branches(client, small_pages, chain, make_reply):
+def test_thread_json_is_paginated_like_the_page_and_gives_whole_branches(
+    client, small_pages, chain, make_reply, settings
+):
+    # Absolute links are on the site's address (FORUM_SITE_URL, issue 14), whatever the Host.
+    settings.FORUM_SITE_URL = "http://testserver"
     article, replies = chain
     for _ in range(2):
         make_reply(article=article)
