@@ -12,7 +12,6 @@ admin's actions and the dispatch of /moderation/replies/<id>/<action>/ all come 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,16 +21,15 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from accounts import services as accounts
-from forum import policy, signals
+from forum import policy
 from forum.conf import forum_settings
 from forum.errors import Conflict, Refused
 from forum.rendering import CONTROL_CHARACTERS
-from forum.threads import cache, locks
+from forum.threads import locks
 from forum.threads.models import Article, Reply
 
+from .log import record as _record
 from .models import Flag, ModerationLog
-
-logger = logging.getLogger("forum.moderation")
 
 
 def _plain_text(text: str, *, what: str) -> str:
@@ -46,25 +44,6 @@ def _reason(reason: str, *, required: bool) -> str:
     if required and not reason:
         raise Refused("Give a reason: it is shown in the moderation log.")
     return reason
-
-
-def _record(*, actor, action, reply=None, article=None, user=None, reason="", detail="") -> ModerationLog:
-    """Append the action to the log, inside the action's transaction; announce it on commit."""
-    entry = ModerationLog.objects.create(
-        actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
-        user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
-    )
-    if entry.article_id:
-        cache.bump(entry.article_id)  # every action on a reply or an article changes how it reads
-    logger.info(
-        "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
-        action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
-    )
-    transaction.on_commit(
-        lambda: signals.reply_moderated.send(sender=ModerationLog, reply=reply, entry=entry, action=action),
-        robust=True,  # the action is committed; a failing receiver is logged, not the moderator's 500
-    )
-    return entry
 
 
 def _resolve_flags(replies, now) -> int:

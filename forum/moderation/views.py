@@ -86,7 +86,7 @@ def article_lock(request, slug, lock):
 @_moderators_only
 def user_page(request, username):
     person = thread_selectors.person_get(username=username)
-    return render(request, "moderation/user.html", {"person": person, "ban": person.posting_ban()})
+    return render(request, "moderation/user.html", {"person": person, "ban": person.suspension_summary()})
 
 
 @require_POST

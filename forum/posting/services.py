@@ -16,6 +16,7 @@ from forum import policy, signals
 from forum.conf import forum_settings
 from forum.errors import RateLimited, Refused
 from forum.moderation import hooks
+from forum.moderation import log as moderation_log
 from forum.rendering import CONTROL_CHARACTERS, render_markdown
 from forum.threads import cache, locks, selectors
 from forum.threads.models import Article, Reply, ReplyRevision
@@ -103,6 +104,8 @@ def reply_create(
             policy.check(refusal)
             reply.parent = parent
             reply.save()
+            if held:
+                moderation_log.hold_on_posting(reply)  # an automatic action: the log says so
             cache.bump(article.pk)
             # robust: the reply is committed; a failing receiver is logged, not the reader's 500.
             transaction.on_commit(lambda: signals.reply_posted.send(sender=Reply, reply=reply), robust=True)

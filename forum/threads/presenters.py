@@ -91,6 +91,7 @@ class ReplyLinks:
         self._remove = _url_pattern("forum:remove", pk=0)
         self._flag = _url_pattern("forum:flag", pk=0)
         self._moderate = _url_pattern("forum:moderation_reply", pk=0)
+        self._history = _url_pattern("forum:history", pk=0)
         self._profiles: dict[int, str] = {}
 
     def for_reply(self, reply: Reply, actions: policy.Actions) -> dict:
@@ -107,6 +108,8 @@ class ReplyLinks:
             links["flag"] = self._flag.format(pk)
         if actions.moderate:
             links["moderate"] = self._moderate.format(pk)
+            if reply.edited:
+                links["history"] = self._history.format(pk)
         return links
 
     def _profile(self, author) -> str:
@@ -191,6 +194,8 @@ def _thread(
     suffix = sort_query(sort)
     viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
     moderator = policy.is_moderator(viewer)
+    # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
+    barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
     now = timezone.now()
     items = []
     first_new = None
@@ -223,7 +228,8 @@ def _thread(
         if viewer is not None:
             locked = locked_above or bool(locked_levels)
             actions = policy.reply_actions(
-                reply, viewer=viewer, article=article, branch_locked=locked, now=now, moderator=moderator
+                reply, viewer=viewer, article=article, branch_locked=locked, now=now, moderator=moderator,
+                barred=barred,
             )
         item = ThreadItem(
             reply=reply,
