@@ -19,6 +19,7 @@ from .models import ModerationLog
 class QueueEntry:
     item: ThreadItem
     parent: ThreadItem | None
+    parent_in_queue: bool  # the parent has its own entry in this queue: linked, not drawn twice
     flags: list
     author_history: dict
     branch_size: int
@@ -29,6 +30,7 @@ def queue_entries(replies: list[Reply], *, records: dict[int, dict], viewer) -> 
     """Each reply with what a moderator needs to decide: its parent, its flags, its author's
     record, and the actions that make sense for it now."""
     entries = []
+    queued = {reply.pk for reply in replies}
     for reply in replies:
         history = {
             **records[reply.author_id],
@@ -37,8 +39,9 @@ def queue_entries(replies: list[Reply], *, records: dict[int, dict], viewer) -> 
         }
         entries.append(
             QueueEntry(
-                item=reply_in_context(reply, viewer),
-                parent=reply_in_context(reply.parent, viewer) if reply.parent else None,
+                item=reply_in_context(reply, viewer, id_prefix=f"q{reply.pk}-"),
+                parent=reply_in_context(reply.parent, viewer, id_prefix=f"q{reply.pk}-") if reply.parent else None,
+                parent_in_queue=reply.parent_id in queued,
                 flags=reply.open_flags,
                 author_history=history,
                 branch_size=reply.descendant_total,

@@ -22,9 +22,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by(F("published_on").desc(nulls_last=True), "-id")
 
     def with_reply_counts(self):
-        return self.annotate(
-            reply_count=Count("replies", filter=Q(replies__status=Reply.Status.PUBLISHED))
-        )
+        # Every reply, as the discussion's heading counts them: held and removed ones keep their
+        # place in the thread as placeholders, so the two numbers agree.
+        return self.annotate(reply_count=Count("replies"))
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -127,7 +127,8 @@ class Reply(MPTTModel):
         ]
 
     def __str__(self) -> str:
-        return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
+        # Read in the admin's lists and messages, which select the author and the article with it.
+        return f"Reply {self.pk} by {self.author.username} on {self.article.title}"
 
     def get_absolute_url(self) -> str:
         # The permalink page, not an anchor on the article page: with pagination and a display

@@ -140,6 +140,13 @@ class ThreadItem:
     continue_url: str = ""
     is_new: bool = False
     is_focus: bool = False
+    # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
+    # another), each drawing names its heading apart; in a thread it is "r<id>-by".
+    id_prefix: str = ""
+
+    @property
+    def heading_id(self) -> str:
+        return f"{self.id_prefix}r{self.reply.pk}-by"
 
     @property
     def replies_label(self) -> str:
@@ -286,7 +293,7 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
     )
 
 
-def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
+def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> ThreadItem:
     """One reply drawn on its own (the reply page, the moderation queue), with no actions."""
     if viewer is None:
         placeholder = placeholder_for(reply)
@@ -298,7 +305,7 @@ def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
         reply=reply, closes=range(0), has_children=False, descendant_total=0,
         body_html=body_html, placeholder=placeholder, note=note,
         links=links.for_reply(reply, policy.Actions()), url=links.permalink.format(reply.pk),
-        when=times_of(reply.created, timezone.now()),
+        when=times_of(reply.created, timezone.now()), id_prefix=id_prefix,
     )
 
 
