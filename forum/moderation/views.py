@@ -15,8 +15,8 @@ from accounts.services import parse_suspension_end
 from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import presenters as thread_presenters
-from forum.threads.models import Reply
 from forum.threads import selectors as thread_selectors
+from forum.threads.models import Reply
 from forum.web import status_of
 
 from . import actions, presenters, selectors

@@ -11,9 +11,9 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.web import absolute_url
 from forum.errors import NotFound
 from forum.threads.models import Reply
+from forum.web import absolute_url
 
 from .models import Notification
 

@@ -22,7 +22,6 @@ from forum.web import refusal_page, status_of, with_retry_after
 from . import services
 from .forms import ReplyForm
 
-
 # One draft per session, the last one written, cut to the reply limit: a signed-out visitor
 # could otherwise grow their session row without bound (a draft per parent, 100,000 characters
 # each). It also says where it was written, so verifying an email address can lead back to it
