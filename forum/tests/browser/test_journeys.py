@@ -145,7 +145,9 @@ def test_a_flagged_reply_is_removed_and_a_held_one_approved_from_the_queue_and_t
     rows = moderator.locator("table.modlog tbody tr")
     expect(rows.filter(has_text=f"reply {reply.pk}")).to_contain_text("removed a reply")
     expect(rows.filter(has_text=f"reply {reply.pk}")).to_contain_text("Advertising")
-    expect(rows.filter(has_text=f"reply {held.pk}")).to_contain_text("approved a reply")
+    # Newest first: the approval, then the hold the import made (issue 14: it was not logged).
+    expect(rows.filter(has_text=f"reply {held.pk} by").first).to_contain_text("approved a reply")
+    expect(rows.filter(has_text=f"reply {held.pk} by").last).to_contain_text("Automatic rule held a reply")
 
     reader.goto(reply.get_absolute_url())
     expect(reader.locator(f"#r{reply.pk} > .reply-card")).to_contain_text("[removed by moderator]")
