@@ -24,7 +24,7 @@ run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	FORUM_SITE_URL=$${FORUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Production settings under gunicorn on 127.0.0.1:$(PORT); see docs/deploy.md. Needs SECRET_KEY
 ## and ALLOWED_HOSTS; to try it without TLS, also SECURE_SSL_REDIRECT=false.

@@ -88,6 +88,26 @@ def seeded(db):
     call_command("load_seeds", verbosity=0)
 
 
+def pytest_configure(config):
+    _flush_past_the_log_guard()
+
+
+def _flush_past_the_log_guard():
+    """Django empties the tables after a transactional test with one TRUNCATE, which the
+    moderation log's guard (forum migration 0008) refuses. Tests run as a superuser, which may
+    switch triggers off for that one transaction (session_replication_role); the app's role in
+    production cannot (docs/deploy.md)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return

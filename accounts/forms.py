@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import User
-from .services import check_name_available
+from .services import check_name_available, normalise_name
 
 
 class SettingsForm(forms.Form):
@@ -21,9 +21,9 @@ class NameCheckedMixin:
         return username
 
     def clean_display_name(self):
-        display_name = self.cleaned_data.get("display_name", "").strip()
+        display_name = self.cleaned_data.get("display_name", "")
         check_name_available(display_name, user=self.instance)
-        return display_name
+        return normalise_name(display_name)
 
 
 class UserAdminChangeForm(NameCheckedMixin, UserChangeForm):

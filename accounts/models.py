@@ -65,6 +65,13 @@ class User(AbstractUser):
         until = "for good" if self.banned_until is None else f"until {self.banned_until:%d %b %Y %H:%M} UTC"
         return f"Your account is suspended {until}: {self.ban_reason or 'no reason given'}."
 
+    def suspension_summary(self, now=None) -> str | None:
+        """The suspension as a moderator reads it (posting_ban() speaks to the account itself)."""
+        if not self.posting_ban(now):
+            return None
+        until = "for good" if self.banned_until is None else f"until {self.banned_until:%d %b %Y %H:%M} UTC"
+        return f"Suspended from posting {until}: {self.ban_reason or 'no reason given'}."
+
     def save(self, *args, **kwargs):
         # Here and not in a service: createsuperuser, the admin and allauth each create users
         # through their own code, and every one of them ends in save().

@@ -6,6 +6,7 @@ this canonical form and its skeleton under unique constraints, so the database r
 look-alike whatever path created the row (signup, admin, createsuperuser, the seed importer).
 """
 
+import re
 import unicodedata
 
 # Letters that NFKD does not decompose but that readers take for Latin ones.
@@ -48,3 +49,46 @@ def canonical_name(name: str) -> str:
     text = "".join(ch for ch in text if ch.isalnum())
     # "rn" reads as "m" in most fonts; "vv" as "w".
     return text.replace("rn", "m").replace("vv", "w")
+
+
+# --- Characters a name may not hold, and names nobody may take --------------------------------------
+
+# Format characters (bidi overrides and isolates, zero-width joiners and spaces, the BOM), control
+# characters (a newline breaks the email headers a display name goes into) and line and paragraph
+# separators: each makes a name display as something else than it is ("\u202emitcivx" reads
+# "xvictim"), or not at all.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+
+INVISIBLE_CHARACTERS = (
+    "A name cannot contain invisible, direction-changing or control characters (such as a line break)."
+)
+
+
+def has_invisible_characters(name: str) -> bool:
+    return any(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in name)
+
+
+# Names that speak for the site: nobody may take them, nor a look-alike ("M0derator", "ѕupport").
+# accounts/services.py adds the names of the people the forum publishes (the article bylines),
+# through settings.ACCOUNTS_RESERVED_NAME_SOURCES.
+ROLE_NAMES = [
+    "admin", "admins", "administrator", "administrators", "administration", "moderator", "moderators",
+    "mod", "mods", "modteam", "staff", "support", "help", "helpdesk", "official", "root", "system",
+    "sysadmin", "sysop", "forum", "editor", "editors", "newsroom", "webmaster", "postmaster",
+    "hostmaster", "abuse", "security", "noreply", "superuser", "owner", "team",
+]
+
+
+def reserved_forms(name: str) -> set[str]:
+    """The forms of `name` compared with the reserved names: canonical and skeleton, also without
+    trailing digits and separators or a leading "the" ("admin_1", "The Editor")."""
+    bare = _TRAILING_DIGITS.sub("", name)
+    forms = set()
+    for variant in {name, bare}:
+        for form in (canonical_name(variant), skeleton_name(variant)):
+            forms.update({form, form.removeprefix("the")})
+    forms.discard("")
+    return forms
+
+
+_TRAILING_DIGITS = re.compile(r"[\W_\d]+$")

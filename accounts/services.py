@@ -9,31 +9,79 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 
 from .models import User
+from .names import (
+    INVISIBLE_CHARACTERS,
+    ROLE_NAMES,
+    canonical_name,
+    has_invisible_characters,
+    reserved_forms,
+    skeleton_name,
+)
 
 NAME_TAKEN = "That name is taken, or looks too much like a name that is. Please pick another."
+NAME_RESERVED = (
+    "That name is reserved: it is a role on this site or the name of one of its authors, or looks "
+    "too much like one. Please pick another."
+)
 
 
-class NameTaken(ValidationError):
+class NameRefused(ValidationError):
+    """A name that cannot be used; the message says why."""
+
+    def __init__(self, message: str = NAME_TAKEN, code: str = "name_refused"):
+        super().__init__(message, code=code)
+
+
+class NameTaken(NameRefused):
     def __init__(self):
         super().__init__(NAME_TAKEN, code="name_taken")
 
 
+def normalise_name(name: str) -> str:
+    """NFKC, as Django does for usernames: full-width letters and ligatures ("Ｊａｎｅ", "ﬁ") are
+    stored as the letters they read as."""
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def _reserved_names() -> set[str]:
+    """The forms nobody may take: the role names, and each name the sources in
+    settings.ACCOUNTS_RESERVED_NAME_SOURCES give (the forum gives its article bylines)."""
+    names = [*ROLE_NAMES, *getattr(settings, "ACCOUNTS_RESERVED_NAMES", [])]
+    for path in getattr(settings, "ACCOUNTS_RESERVED_NAME_SOURCES", []):
+        names.extend(import_string(path)())
+    return {form for name in names for form in (canonical_name(name), skeleton_name(name)) if form}
+
+
 def check_name_available(name: str, *, user: User | None = None) -> None:
-    """Raise NameTaken when `name` reads like another account's username or display name.
+    """Raise NameRefused when `name` cannot be used: it holds invisible or control characters,
+    it is reserved (accounts.names.ROLE_NAMES, the article bylines), or it reads like another
+    account's username or display name (NameTaken).
 
     The one check for every way a name is set: sign-up (accounts.adapter), the settings page,
     and the admin's user forms. The unique canonical columns refuse what slips past it.
     """
+    if has_invisible_characters(name):
+        raise NameRefused(INVISIBLE_CHARACTERS, code="name_invisible")
+    name = normalise_name(name)
+    if not name:
+        return
+    # An account keeps the name it has (an operator's "admin" made by createsuperuser).
+    unchanged = user is not None and user.pk is not None and name in (user.username, user.display_name)
+    if not unchanged and reserved_forms(name) & _reserved_names():
+        raise NameRefused(NAME_RESERVED, code="name_reserved")
     others = User.objects.named_like(name)
     if user is not None and user.pk is not None:
         others = others.exclude(pk=user.pk)
-    if name.strip() and others.exists():
+    if others.exists():
         raise NameTaken()
 
 
@@ -56,9 +104,9 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
 
 
 def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -> User:
-    """Raises NameTaken when the display name reads like someone else's name."""
-    display_name = display_name.strip()
+    """Raises NameRefused when the display name cannot be used (check_name_available)."""
     check_name_available(display_name, user=user)
+    display_name = normalise_name(display_name)
     user.display_name = display_name
     user.email_on_reply = email_on_reply
     user.save(update_fields=["display_name", "display_canonical", "display_skeleton", "email_on_reply"])

@@ -14,7 +14,7 @@ def settings_view(request):
         if form.is_valid():
             try:
                 services.user_settings_save(user=user, **form.cleaned_data)
-            except services.NameTaken as error:
+            except services.NameRefused as error:
                 form.add_error("display_name", error)
             else:
                 messages.success(request, "Your settings are saved.")

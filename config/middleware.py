@@ -1,5 +1,5 @@
 """Deployment plumbing that every request passes through: the load balancer's health probe,
-the one-line request log, and the Content-Security-Policy header (Django 5.2 has none built in;
+the one-line request log, the Permissions-Policy header and the Content-Security-Policy header (Django 5.2 has none built in;
 6.0 adds one, and this file can go then).
 """
 
@@ -41,6 +41,30 @@ CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
 ADMIN_CONTENT_SECURITY_POLICY = "; ".join([*_POLICY, "style-src-attr 'unsafe-inline'"])
 
 HEALTH_CHECK_PATH = "/healthz"
+
+# No page of the forum uses a camera, a microphone, the reader's location, payments, sensors or
+# the topics API; saying so stops a script that got in (or a framed page) from asking for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    ]
+)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header on every response, the health probe's and the errors' too:
+    outermost, so nothing answers before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
 
 
 class HealthCheckMiddleware:

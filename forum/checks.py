@@ -4,9 +4,11 @@ post that reads it."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.http.request import validate_host
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, MINIMUMS, TYPES, forum_settings
@@ -59,6 +61,22 @@ def settings_have_the_right_types(app_configs, **kwargs):
                 except re.error as error:
                     errors.append(Error(f"FORUM_WATCHED_WORDS: {pattern!r}: {error}", id="forum.E004"))
     return errors
+
+
+@register()
+def site_url_is_where_the_site_is(app_configs, **kwargs):
+    """Every email link and absolute link is built on FORUM_SITE_URL (forum.web.absolute_url): a
+    production site still on the development default mails links to 127.0.0.1."""
+    url = urlsplit(str(forum_settings.SITE_URL))
+    if url.scheme not in {"http", "https"} or not url.hostname:
+        return [Error(f"FORUM_SITE_URL must be an http(s) address such as https://forum.example.org, "
+                      f"not {forum_settings.SITE_URL!r}", id="forum.E005")]
+    hosts = settings.ALLOWED_HOSTS
+    if not settings.DEBUG and not validate_host(url.hostname, hosts):
+        return [Warning(f"FORUM_SITE_URL ({forum_settings.SITE_URL}) is not served here: its host is not in "
+                        "ALLOWED_HOSTS, so the links in emails lead elsewhere", id="forum.W002",
+                        hint="Set FORUM_SITE_URL to the address readers use.")]
+    return []
 
 
 def _type_name(expected) -> str:

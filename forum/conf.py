@@ -13,9 +13,11 @@ from __future__ import annotations
 from django.conf import settings
 
 DEFAULTS: dict[str, object] = {
+    # The site's name and the address it is reached at from outside: every email (allauth's and
+    # the notifications) and every absolute link use them, through forum.web.absolute_url.
+    # `make run` sets FORUM_SITE_URL to the port it serves on.
     "SITE_NAME": "Syria Withdrawal Forum",
-    # Where the forum is reached from outside, for links in emails.
-    "BASE_URL": "http://127.0.0.1:8000",
+    "SITE_URL": "http://127.0.0.1:8000",
     "REPLY_MAX_LENGTH": 10_000,
     # Editing is open this long after posting.
     "EDIT_WINDOW_SECONDS": 30 * 60,
@@ -37,8 +39,12 @@ DEFAULTS: dict[str, object] = {
     "NEW_ACCOUNT_MIN_REPLIES": 3,
     "NEW_ACCOUNT_MAX_LINKS": 2,
     "PREMODERATE_FIRST_REPLIES": 0,  # off; e.g. 3 holds every account's first three replies
-    # Open flags from this many readers hold a reply until a moderator decides.
-    "FLAG_HOLD_THRESHOLD": 3,
+    # Open flags whose weights add up to this hold a reply until a moderator decides. A flag from
+    # an established reader weighs FLAG_WEIGHT, one from a new account (NEW_ACCOUNT_DAYS,
+    # NEW_ACCOUNT_MIN_REPLIES) FLAG_WEIGHT_NEW_ACCOUNT: three readers, or six new accounts.
+    "FLAG_HOLD_THRESHOLD": 6,
+    "FLAG_WEIGHT": 2,
+    "FLAG_WEIGHT_NEW_ACCOUNT": 1,
     # Whether the public moderation log names the moderator (moderators always see names).
     "MODLOG_SHOW_MODERATORS": False,
     # Top-level replies per page of a thread; each comes with its whole branch.
@@ -53,7 +59,10 @@ DEFAULTS: dict[str, object] = {
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
-MINIMUMS = {"REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1}
+MINIMUMS = {
+    "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
+    "FLAG_WEIGHT_NEW_ACCOUNT": 1,
+}
 
 # The type each value must have; forum.checks refuses anything else at start-up.
 TYPES: dict[str, type | tuple[type, ...]] = {

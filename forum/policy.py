@@ -45,23 +45,26 @@ def moderator_refusal(user, message: str = "Only moderators can do that.") -> Fo
 # --- Posting -----------------------------------------------------------------------------------
 
 
-def account_refusal(user) -> ForumError | None:
-    """Whether this account may post at all, as far as the account row says: active, not suspended."""
+def account_refusal(user, *, doing: str = "post") -> ForumError | None:
+    """Whether this account may post (or flag) at all, as far as the account row says: active,
+    not suspended. No query, so a page asks it once for every card it draws."""
     if not user.is_active:
-        return Forbidden("This account is inactive and cannot post.")
+        return Forbidden(f"This account is inactive and cannot {doing}.")
     ban = user.posting_ban()
     if ban:
         return Forbidden(ban)
     return None
 
 
-def author_refusal(user) -> ForumError | None:
-    """Whether this account may post at all: active, not suspended, its email address verified."""
-    if refusal := account_refusal(user):
+def author_refusal(user, *, doing: str = "post") -> ForumError | None:
+    """Whether this account may post at all: active, not suspended, its email address verified.
+    A flag needs the same (`doing="flag replies"`): an account that cannot post cannot hide
+    others' replies either."""
+    if refusal := account_refusal(user, doing=doing):
         return refusal
     if forum_settings.REQUIRE_VERIFIED_EMAIL and not EmailAddress.objects.filter(user=user, verified=True).exists():
         return Forbidden(
-            "Please verify your email address before you post: follow the link we emailed you, "
+            f"Please verify your email address before you {doing}: follow the link we emailed you, "
             "or ask for a new one from your email settings."
         )
     return None
@@ -95,11 +98,19 @@ def edit_window_open(reply: Reply, now) -> bool:
     return reply.created is not None and (now - reply.created).total_seconds() <= forum_settings.EDIT_WINDOW_SECONDS
 
 
-def edit_refusal(*, user, reply: Reply, now) -> ForumError | None:
+def edit_refusal(
+    *, user, reply: Reply, now, article_locked: bool = False, branch_locked: bool = False
+) -> ForumError | None:
+    """`article_locked`, `branch_locked`: a moderator has locked the discussion, or the reply's
+    branch (it or a reply above it); a lock stops edits as it stops new replies."""
     if reply.author_id != user.pk:
         return Forbidden("You can only edit your own replies.")
     if reply.status == Reply.Status.REMOVED:
         return Refused("This reply was removed and can no longer be edited.")
+    if article_locked:
+        return Forbidden("This discussion is locked: replies in it can no longer be edited.")
+    if branch_locked:
+        return Forbidden("A moderator has locked this branch of the discussion: replies in it can no longer be edited.")
     if not edit_window_open(reply, now):
         minutes = forum_settings.EDIT_WINDOW_SECONDS // 60
         return Forbidden(f"Editing closes {minutes} minutes after posting; this reply can no longer be edited.")
@@ -116,13 +127,28 @@ def removal_refusal(*, user, reply: Reply) -> ForumError | None:
 
 
 def flag_refusal(*, user, reply: Reply, already_flagged: bool = False) -> ForumError | None:
+    """Whether `user` may flag `reply`, as far as the reply says; the account is asked with
+    author_refusal(user, doing="flag replies") (the service) or account_refusal (the cards)."""
     if reply.author_id == user.pk:
         return Refused("You cannot flag your own reply.")
     if reply.status == Reply.Status.REMOVED:
         return Refused("This reply was removed; there is nothing left to flag.")
+    if reply.status == Reply.Status.HELD:
+        return Refused("This reply is already awaiting moderation; there is nothing to flag.")
     if already_flagged:
         return Refused("You have already flagged this reply. Moderators will look at it.")
     return None
+
+
+def flag_weight(user) -> int:
+    """How much a reader's flag counts towards FORUM_FLAG_HOLD_THRESHOLD: less from a new account
+    (forum.moderation.hooks.is_new_account), so a handful of fresh accounts cannot hide a reply
+    that established readers would have to agree on. One query at most."""
+    from forum.moderation.hooks import is_new_account  # hooks ask the policy too
+
+    if is_new_account(user):
+        return forum_settings.FLAG_WEIGHT_NEW_ACCOUNT
+    return forum_settings.FLAG_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -136,17 +162,22 @@ class Actions:
     moderate: bool = False
 
 
-def reply_actions(reply: Reply, *, viewer, article, branch_locked: bool, now, moderator: bool) -> Actions:
+def reply_actions(
+    reply: Reply, *, viewer, article, branch_locked: bool, now, moderator: bool, barred: bool = False
+) -> Actions:
     """The links a reply's card offers this viewer. Signed-out readers get Reply too: it leads to
-    sign-in and back, keeping what they wrote."""
+    sign-in and back, keeping what they wrote. `barred`: the viewer's account may not post
+    (account_refusal, asked once per page), so it is offered neither Reply nor Flag."""
     signed_in = viewer.is_authenticated
     own = signed_in and reply.author_id == viewer.pk
     answerable = answer_refusal(article=article, article_locked=article.locked, parent=reply, branch_locked=branch_locked)
     return Actions(
-        reply=answerable is None,
-        edit=own and edit_refusal(user=viewer, reply=reply, now=now) is None,
+        reply=answerable is None and not barred,
+        edit=own and edit_refusal(
+            user=viewer, reply=reply, now=now, article_locked=article.locked, branch_locked=branch_locked
+        ) is None,
         remove=own and removal_refusal(user=viewer, reply=reply) is None,
-        flag=signed_in and not own and flag_refusal(user=viewer, reply=reply) is None,
+        flag=signed_in and not own and not barred and flag_refusal(user=viewer, reply=reply) is None,
         moderate=moderator,
     )
 

@@ -21,6 +21,11 @@ from markdown_it import MarkdownIt
 # seed thread's comments rely on it (one of them is a poem-like list of lines).
 _markdown = MarkdownIt("js-default", {"breaks": True, "linkify": True}).enable("linkify")
 _markdown.disable(["table", "image"])  # images would load third-party content into the page
+# A link's visible text is the address as it was written. markdown-it's default decodes it for
+# display (mdurl.decode, and punycode to Unicode), so a seed comment's
+# "...(2014%E2%80%93present)" read "(2014–present)": not what the commenter wrote, and a
+# decoded address can look like another one. The link target is normalised as before.
+_markdown.normalizeLinkText = lambda url: url
 
 # C0 and C1 control characters, except tab, newline and carriage return: refused in anything a
 # person writes. PostgreSQL refuses NUL in text outright; the others are invisible in a page and

@@ -8,13 +8,24 @@ does not catch reaches `ForumErrorMiddleware`, which draws the error page.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from django.shortcuts import render
 
+from .conf import forum_settings
 from .errors import Conflict, Forbidden, ForumError, NotFound, RateLimited, Refused
 
 STATUS = {Refused: 400, Forbidden: 403, NotFound: 404, Conflict: 409, RateLimited: 429}
 
 TITLES = {404: "Not found", 409: "Already handled", 429: "Too fast"}
+
+
+def absolute_url(path: str) -> str:
+    """`path` on the site as readers reach it (FORUM_SITE_URL): the one way an absolute link is
+    made, for emails (allauth's, through forum.adapter, and the notifications) and the JSON's
+    page links. Never the request's host: a mail sent for one request must not carry whatever
+    Host header it came with, and work done outside a request has none."""
+    return f"{forum_settings.SITE_URL.rstrip('/')}{path}"
 
 
 def status_of(error: ForumError) -> int:
@@ -50,3 +61,42 @@ class ForumErrorMiddleware:
         if isinstance(exception, ForumError):
             return refusal_page(request, exception)
         return None
+
+
+NOT_UTF8 = Refused(
+    "What you sent is not valid UTF-8 text (it holds bytes or lone surrogates that are not "
+    "characters), so it cannot be stored as you wrote it. Nothing was saved: copy the text again "
+    "from its source and resend it."
+)
+
+
+def _form_is_utf8(request) -> bool:
+    """Whether a posted form's fields are valid UTF-8. Django decodes them with errors="replace",
+    so what would be stored (U+FFFD) is not what was posted; a real U+FFFD, sent as UTF-8, passes."""
+    content_type = request.content_type or ""
+    if content_type == "application/x-www-form-urlencoded":
+        try:
+            body = request.body.decode("ascii")  # percent-encoded: anything else is not a browser's form
+            parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return False
+    elif content_type == "multipart/form-data":
+        try:
+            request.body.decode("utf-8")  # the forum takes no file uploads: every part is text
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+class StrictFormEncodingMiddleware:
+    """Refuses, with a 400 that says why, a POST whose form fields are not valid UTF-8, before
+    any view reads them: a reply, a flag or a name is stored as it was sent, or not at all.
+    It reads the body before the CSRF check does (process_view runs after every __call__)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and not _form_is_utf8(request):
+            return refusal_page(request, NOT_UTF8, title="That text cannot be stored")
+        return self.get_response(request)

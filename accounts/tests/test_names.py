@@ -152,3 +152,75 @@ def test_an_account_marked_as_a_look_alike_by_the_migration_can_still_be_saved(m
     twin.save()
     twin.refresh_from_db()
     assert twin.name_skeleton == "someone-else".replace("-", "")
+
+
+# --- Reserved names (issue 14) ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["admin", "Administrator", "moderator", "Mod", "staff", "support", "help", "official", "root", "system",
+     "forum", "editor", "M0derator", "Admin_1", "ѕupport", "Moderators", "Ｓｔａｆｆ"],
+)
+def test_role_names_and_their_look_alikes_cannot_be_registered(client, name):
+    response = signup(client, name)
+    assert response.status_code == 200
+    assert "reserved" in " ".join(response.context["form"].errors["username"])
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Alexander_Mercouris", "alexander.mercouris", "AIexanderMercouris"])
+def test_an_article_bylines_name_cannot_be_registered(client, seeded, name):
+    users = User.objects.count()
+    response = signup(client, name)
+    assert response.status_code == 200
+    assert "reserved" in " ".join(response.context["form"].errors["username"])
+    assert User.objects.count() == users
+
+
+@pytest.mark.django_db
+def test_any_articles_author_is_reserved_not_only_the_seeds(client, make_article):
+    make_article(byline="Jane Reporter and John Writer")
+    for name in ["JaneReporter", "john_writer"]:
+        assert signup(client, name).status_code == 200
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("display_name", ["Alexander Mercouris", "Moderator", "The Editor", "ADMIN"])
+def test_reserved_names_are_refused_as_display_names_too(client, seeded, make_user, display_name):
+    user = make_user("someone")
+    client.force_login(user)
+    response = client.post(reverse("accounts:settings"), {"display_name": display_name})
+    assert response.status_code == 400 and "reserved" in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name == ""
+
+
+@pytest.mark.django_db
+def test_names_that_merely_contain_a_role_word_are_fine(client):
+    for name in ["modesty", "helpful_hannah", "rootless", "systematic"]:
+        assert signup(client, name).status_code == 302, name
+
+
+@pytest.mark.django_db
+def test_a_display_name_is_stored_in_nfkc_form(client, make_user):
+    user = make_user("someone")
+    client.force_login(user)
+    response = client.post(reverse("accounts:settings"), {"display_name": "Ｊａｎｅ ﬁnch"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == "Jane finch"
+
+
+@pytest.mark.django_db
+def test_the_admins_form_refuses_a_reserved_or_invisible_display_name(admin_client, make_user):
+    someone = make_user("someone")
+    for value in ["Moderator", "xx\u202eyy"]:
+        data = {**_change_form_data(admin_client, someone), "display_name": value}
+        response = admin_client.post(reverse("admin:accounts_user_change", args=[someone.pk]), data)
+        assert response.status_code == 200
+    someone.refresh_from_db()
+    assert someone.display_name == ""

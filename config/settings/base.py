@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.replicas.ReadYourWritesMiddleware",
+    # A form that is not valid UTF-8 is refused (400) before a view stores replacement characters.
+    "forum.web.StrictFormEncodingMiddleware",
     # A service's refusal that no view caught becomes its error page (forum/web.py).
     "forum.web.ForumErrorMiddleware",
 ]
@@ -204,20 +207,31 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # django-allauth. Its rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults: on.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# The forum's subclass of accounts.adapter.AccountAdapter: its emails carry the site's name and
+# address (FORUM_SITE_NAME, FORUM_SITE_URL), and verifying an email leads back to a kept draft.
+ACCOUNT_ADAPTER = "forum.adapter.ForumAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-# Sign-in does not wait for the email link; posting does (FORUM_REQUIRE_VERIFIED_EMAIL).
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up waits for the email link: only then can it answer a taken address exactly as a new
+# one ("we have sent you an email"), sending the owner a mail that explains, without telling
+# anyone else that the address has an account (allauth's ACCOUNT_PREVENT_ENUMERATION, which with
+# "optional" verification must give way to unique addresses). Following the link signs the new
+# account in, in the browser that signed up, and leads back to a reply kept as a draft
+# (accounts.adapter). Posting also checks it (FORUM_REQUIRE_VERIFIED_EMAIL), for accounts made
+# some other way.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
+# Names nobody may sign up as, besides accounts.names.ROLE_NAMES: the authors of the articles.
+ACCOUNTS_RESERVED_NAME_SOURCES = ["forum.threads.selectors.byline_names"]
 
 # Forum. forum/conf.py holds every FORUM_* setting with its default (the moderation hooks run
 # on every reply among them: FORUM_MODERATION_HOOKS). These may come from the environment; a
 # variable that is not set leaves the app's default.
 ENV_FORUM_SETTINGS = {
     "FORUM_SITE_NAME": str,
-    "FORUM_BASE_URL": lambda value: value.rstrip("/"),  # where the forum is reached, for emails
+    "FORUM_SITE_URL": lambda value: value.rstrip("/"),  # where the forum is reached: emails, absolute links
     "FORUM_EDIT_WINDOW_SECONDS": int,
     "FORUM_REQUIRE_VERIFIED_EMAIL": parse_bool,
     "FORUM_MODLOG_SHOW_MODERATORS": parse_bool,

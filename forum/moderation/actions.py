@@ -12,25 +12,24 @@ admin's actions and the dispatch of /moderation/replies/<id>/<action>/ all come 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from accounts import services as accounts
-from forum import policy, signals
+from forum import policy
 from forum.conf import forum_settings
 from forum.errors import Conflict, Refused
 from forum.rendering import CONTROL_CHARACTERS
-from forum.threads import cache, locks
+from forum.threads import locks
 from forum.threads.models import Article, Reply
 
+from .log import record as _record
 from .models import Flag, ModerationLog
-
-logger = logging.getLogger("forum.moderation")
 
 
 def _plain_text(text: str, *, what: str) -> str:
@@ -47,27 +46,14 @@ def _reason(reason: str, *, required: bool) -> str:
     return reason
 
 
-def _record(*, actor, action, reply=None, article=None, user=None, reason="", detail="") -> ModerationLog:
-    """Append the action to the log, and queue its announcement, inside the action's transaction."""
-    entry = ModerationLog.objects.create(
-        actor=actor, action=action, reply=reply, article=article or (reply.article if reply else None),
-        user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
-    )
-    if entry.article_id:
-        cache.bump(entry.article_id)  # every action on a reply or an article changes how it reads
-    logger.info(
-        "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
-        action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,
-    )
-    signals.announce_moderated(reply, entry, action)
-    return entry
-
-
 def _resolve_flags(replies, now) -> int:
     return Flag.objects.filter(reply__in=replies, resolved__isnull=True).update(resolved=now)
 
 
 def _set_status(reply: Reply, status: str, **fields) -> None:
+    """Change a reply's status, remembering the one it leaves when moderation holds or removes it."""
+    if status in (Reply.Status.HELD, Reply.Status.REMOVED) and reply.status != status:
+        fields.setdefault("previous_status", reply.status)
     reply.status = status
     for name, value in fields.items():
         setattr(reply, name, value)
@@ -78,27 +64,33 @@ def _set_status(reply: Reply, status: str, **fields) -> None:
 
 
 def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "") -> Flag:
-    """A reader reports a reply. At FORUM_FLAG_HOLD_THRESHOLD open flags it is held.
+    """A reader reports a reply. When the weights of its open flags reach
+    FORUM_FLAG_HOLD_THRESHOLD it is held (forum.policy.flag_weight: a new account's flag weighs
+    less). Flagging needs what posting needs: an active, verified account that is not suspended.
 
     Locks the reply's branch root, so concurrent flags count up to the threshold exactly once
     and an auto-hold excludes a reply being posted under it.
     """
+    policy.check(policy.author_refusal(flagger, doing="flag replies"))
     if reason not in Flag.Reason.values:
         raise Refused("Choose why you are flagging this reply.")
     text = _plain_text(text, what="The explanation")
     if reason == Flag.Reason.OTHER and not text:
         raise Refused("Say what is wrong when the reason is 'something else'.")
     policy.check(policy.flag_refusal(user=flagger, reply=reply))
+    weight = policy.flag_weight(flagger)
     now = timezone.now()
     with transaction.atomic():
         current = locks.lock_branch(reply.pk)
         already = Flag.objects.filter(reply=current, flagger=flagger).exists()
         policy.check(policy.flag_refusal(user=flagger, reply=current, already_flagged=already))
-        flag = Flag.objects.create(reply=current, flagger=flagger, reason=reason, text=text, created=now)
-        open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count()
-        if current.status == Reply.Status.PUBLISHED and open_flags >= forum_settings.FLAG_HOLD_THRESHOLD:
-            _set_status(current, Reply.Status.HELD, hold_reason=f"{open_flags} readers flagged it.")
-            _record(actor=None, action=ModerationLog.Action.HOLD, reply=current, reason=current.hold_reason)
+        flag = Flag.objects.create(reply=current, flagger=flagger, reason=reason, text=text, weight=weight, created=now)
+        flags = Flag.objects.filter(reply=current, resolved__isnull=True).aggregate(count=Count("id"), weight=Sum("weight"))
+        threshold = forum_settings.FLAG_HOLD_THRESHOLD
+        if current.status == Reply.Status.PUBLISHED and flags["weight"] >= threshold:
+            readers = "1 reader" if flags["count"] == 1 else f"{flags['count']} readers"
+            _set_status(current, Reply.Status.HELD, hold_reason=f"{readers} flagged it (weight {flags['weight']} of {threshold}).")
+            _record(actor=None, action=ModerationLog.Action.FLAG_HOLD, reply=current, reason=current.hold_reason)
     return flag
 
 
@@ -145,7 +137,7 @@ def reply_approve(*, reply: Reply, moderator, reason: str = "") -> Reply:
     (forum.notifications): held replies notify nobody until approved."""
 
     def approve(current):
-        _set_status(current, Reply.Status.PUBLISHED, hold_reason="")
+        _set_status(current, Reply.Status.PUBLISHED, hold_reason="", previous_status="")
         _resolve_flags([current], timezone.now())
 
     policy.check(policy.moderator_refusal(moderator))
@@ -178,23 +170,47 @@ def _restore_refusal(current: Reply):
 
 
 def reply_restore(*, reply: Reply, moderator, reason: str = "") -> Reply:
-    """Undo a moderator's removal."""
+    """Undo a moderator's removal: the reply returns to the status it had before it, so a reply
+    held on import (and never published) is held again, not published."""
+
+    def restore(current):
+        status = current.previous_status or Reply.Status.PUBLISHED
+        _set_status(current, status, removed_by=Reply.RemovedBy.NOBODY, previous_status="")
+        return f"back to {_status_now(current)}"
+
     policy.check(policy.moderator_refusal(moderator))
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.RESTORE,
         reason=_reason(reason, required=False), offered=policy.offer_restore, refusal=_restore_refusal,
-        change=lambda current: _set_status(current, Reply.Status.PUBLISHED, removed_by=Reply.RemovedBy.NOBODY),
+        change=restore,
     )
 
 
+# The actions that change a reply's status, as its log shows them.
+_STATUS_ACTIONS = [
+    ModerationLog.Action.HOLD, ModerationLog.Action.FLAG_HOLD, ModerationLog.Action.APPROVE,
+    ModerationLog.Action.REMOVE, ModerationLog.Action.RESTORE,
+]
+
+
 def flags_dismiss(*, reply: Reply, moderator, reason: str = "") -> Reply:
-    """The flags were wrong: close them and leave the reply as it is."""
+    """The flags were wrong: close them. A reply that the flags held returns to what it was
+    before them; any other reply is left as it is (a moderator's hold stays)."""
+
+    def dismiss(current):
+        closed = _resolve_flags([current], timezone.now())
+        last = ModerationLog.objects.filter(reply=current, action__in=_STATUS_ACTIONS).order_by("-created", "-id").first()
+        if current.status == Reply.Status.HELD and last is not None and last.action == ModerationLog.Action.FLAG_HOLD:
+            _set_status(current, current.previous_status or Reply.Status.PUBLISHED, hold_reason="", previous_status="")
+            return f"{closed} flags; back to {_status_now(current)}"
+        return f"{closed} flags"
+
     policy.check(policy.moderator_refusal(moderator))
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.DISMISS_FLAGS,
         reason=_reason(reason, required=False), offered=policy.offer_dismiss, count_flags=True,
         refusal=lambda current: Conflict("This reply has no open flags: another moderator has handled them."),
-        change=lambda current: f"{_resolve_flags([current], timezone.now())} flags",
+        change=dismiss,
     )
 
 
@@ -229,7 +245,7 @@ def branch_hold(*, reply: Reply, moderator, reason: str) -> int:
     with transaction.atomic():
         current = locks.lock_branch(reply.pk)
         held = _branch(current).filter(status=Reply.Status.PUBLISHED).update(
-            status=Reply.Status.HELD, hold_reason=reason
+            status=Reply.Status.HELD, hold_reason=reason, previous_status=F("status")
         )
         if not held:
             raise Conflict("Nothing in this branch is published: another moderator has handled it.")
@@ -247,7 +263,9 @@ def branch_remove(*, reply: Reply, moderator, reason: str) -> int:
         pks = list(_branch(current).exclude(status=Reply.Status.REMOVED).values_list("pk", flat=True))
         if not pks:
             raise Conflict("Everything in this branch is already removed.")
-        Reply.objects.filter(pk__in=pks).update(status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR)
+        Reply.objects.filter(pk__in=pks).update(
+            status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR, previous_status=F("status")
+        )
         _resolve_flags(pks, timezone.now())
         _record(actor=moderator, action=ModerationLog.Action.REMOVE_BRANCH, reply=current, reason=reason,
                 detail=f"{len(pks)} replies removed")
@@ -306,7 +324,7 @@ class ReplyAction:
     name: str  # in the URL, /moderation/replies/<id>/<name>/, and the admin action's name
     label: str  # the queue's button
     admin_label: str  # the admin's action menu
-    done: str  # said after it is done
+    done: str  # said after it is done; "{status}" is the reply's status then
     reason_required: bool
     offered: Callable[[Reply, int], bool]  # forum.policy: whether it makes sense for the reply now
     service: Callable
@@ -319,7 +337,7 @@ REPLY_ACTIONS = {
                     False, policy.offer_approve, reply_approve),
         ReplyAction("remove", "Remove", "Remove (needs a reason)", "Removed: the reply shows as a placeholder.",
                     True, policy.offer_remove, reply_remove_by_moderator),
-        ReplyAction("restore", "Restore", "Restore removed replies", "Restored: the reply is published again.",
+        ReplyAction("restore", "Restore", "Restore removed replies", "Restored: the reply is {status} again.",
                     False, policy.offer_restore, reply_restore),
         ReplyAction("dismiss", "Dismiss flags", "Dismiss flags", "The flags are dismissed.",
                     False, policy.offer_dismiss, flags_dismiss),

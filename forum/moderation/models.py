@@ -19,6 +19,9 @@ class Flag(models.Model):
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flags")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     text = models.TextField(blank=True, help_text="Required when the reason is 'something else'.")
+    # What it counts towards FORUM_FLAG_HOLD_THRESHOLD, fixed when it is made (forum.policy.flag_weight):
+    # a new account's flag weighs less than an established reader's.
+    weight = models.PositiveSmallIntegerField(default=1)
     created = models.DateTimeField()
     resolved = models.DateTimeField(null=True, blank=True)
 
@@ -45,6 +48,7 @@ class ModerationLog(models.Model):
     class Action(models.TextChoices):
         APPROVE = "approve", "approved a reply"
         HOLD = "hold", "held a reply"
+        FLAG_HOLD = "flag_hold", "held a reply on readers' flags"
         REMOVE = "remove", "removed a reply"
         RESTORE = "restore", "restored a reply"
         DISMISS_FLAGS = "dismiss_flags", "dismissed the flags on a reply"

@@ -47,4 +47,6 @@ def author_records(author_ids) -> dict[int, dict]:
 
 
 def log_entries(*, limit: int = 200) -> list[ModerationLog]:
-    return list(ModerationLog.objects.select_related("actor", "reply__article", "article", "user")[:limit])
+    return list(
+        ModerationLog.objects.select_related("actor", "reply__article", "reply__author", "article", "user")[:limit]
+    )

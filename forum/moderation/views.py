@@ -16,6 +16,7 @@ from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import presenters as thread_presenters
 from forum.threads import selectors as thread_selectors
+from forum.threads.models import Reply
 from forum.web import status_of
 
 from . import actions, presenters, selectors
@@ -67,8 +68,9 @@ def reply_action(request, pk, action):
         raise NotFound(f"There is no moderation action “{action}”.")
     chosen = actions.REPLY_ACTIONS[action]
     reply = thread_selectors.reply_get(pk=pk)
-    chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, chosen.done)
+    done = chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
+    status = done.get_status_display().lower() if isinstance(done, Reply) else ""
+    messages.success(request, chosen.done.format(status=status))
     return redirect(_back(request, reverse("forum:moderation_queue")))
 
 
@@ -84,7 +86,7 @@ def article_lock(request, slug, lock):
 @_moderators_only
 def user_page(request, username):
     person = thread_selectors.person_get(username=username)
-    return render(request, "moderation/user.html", {"person": person, "ban": person.posting_ban()})
+    return render(request, "moderation/user.html", {"person": person, "ban": person.suspension_summary()})
 
 
 @require_POST

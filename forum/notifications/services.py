@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.conf import forum_settings
-from forum.errors import Forbidden
+from forum.errors import NotFound
 from forum.threads.models import Reply
+from forum.web import absolute_url
 from jobs import durable_task, enqueue
 
 from .models import Notification
@@ -58,14 +58,13 @@ def send_reply_email(notification_id: int) -> str:
         recipient, reply = notification.recipient, notification.reply
         if not (recipient.email_on_reply and recipient.email) or reply.status != Reply.Status.PUBLISHED:
             return "no longer wanted"
-        base = forum_settings.BASE_URL
-        link = f"{base}{reply.get_landing_url()}"
+        link = absolute_url(reply.get_landing_url())
         EmailMessage(
             subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
             body=(
                 f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
                 f"Read it in its thread: {link}\n\n"
-                f"You can turn these emails off in your settings: {base}{reverse('accounts:settings')}\n"
+                f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n"
             ),
             to=[recipient.email],
             # Lets a mail log (and bench/faults.py) tell a second copy of one email from another email.
@@ -77,9 +76,10 @@ def send_reply_email(notification_id: int) -> str:
 
 
 def notification_open(*, notification: Notification, user) -> Notification:
-    """Mark a notification read when its recipient opens it."""
+    """Mark a notification read when its recipient opens it. Someone else's is answered as a
+    missing one: a 403 would tell a prober which numbers exist."""
     if notification.recipient_id != user.pk:
-        raise Forbidden("That notification is not yours.")
+        raise NotFound("There is no such notification.")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

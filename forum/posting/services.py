@@ -16,6 +16,7 @@ from forum import policy, signals
 from forum.conf import forum_settings
 from forum.errors import RateLimited, Refused
 from forum.moderation import hooks
+from forum.moderation import log as moderation_log
 from forum.rendering import CONTROL_CHARACTERS, render_markdown
 from forum.threads import cache, locks, selectors
 from forum.threads.models import Article, Reply, ReplyRevision
@@ -103,6 +104,8 @@ def reply_create(
             policy.check(refusal)
             reply.parent = parent
             reply.save()
+            if held:
+                moderation_log.hold_on_posting(reply)  # an automatic action: the log says so
             cache.bump(article.pk)
             signals.announce_posted(reply)
     except IntegrityError:
@@ -115,16 +118,24 @@ def reply_create(
     return reply
 
 
+def _edit_refusal(*, reply: Reply, editor, now):
+    return policy.edit_refusal(
+        user=editor, reply=reply, now=now, article_locked=reply.article.locked,
+        branch_locked=selectors.branch_locked(reply),
+    )
+
+
 def check_editable(*, reply: Reply, editor) -> None:
     """Raise the refusal if `editor` may not edit `reply` now (the edit page asks before drawing)."""
-    policy.check(policy.edit_refusal(user=editor, reply=reply, now=timezone.now()))
+    policy.check(_edit_refusal(reply=reply, editor=editor, now=timezone.now()))
 
 
 def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
     """Replace the text of the editor's own reply, keeping the old text as a revision.
 
-    Locks the reply's branch root (forum.threads.locks), then asks the policy again on the reply
-    as it is then: a removal that committed while this edit waited is seen, and refuses it.
+    Locks the reply's branch root and shares the article's row (forum.threads.locks), then asks
+    the policy again on the reply as it is then: a removal, a branch or article lock that
+    committed while this edit waited is seen, and refuses it.
     """
     check_editable(reply=reply, editor=editor)
     policy.check(policy.author_refusal(editor))
@@ -132,9 +143,9 @@ def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
     decision = _moderate(author=editor, article=reply.article, parent=reply.parent, body=body, reply=reply, request=request)
     body_html = render_markdown(body)
     with transaction.atomic():
-        current = locks.lock_branch(reply.pk)
+        current = locks.lock_branch(reply.pk, answering=True)
         now = timezone.now()
-        policy.check(policy.edit_refusal(user=editor, reply=current, now=now))
+        policy.check(_edit_refusal(reply=current, editor=editor, now=now))
         if current.body == body:
             return current
         ReplyRevision.objects.create(

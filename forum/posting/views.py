@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from forum import policy
+from forum.conf import forum_settings
 from forum.errors import Forbidden, ForumError
 from forum.rendering import render_markdown, stored_html
 from forum.threads import presenters, selectors
@@ -21,9 +22,33 @@ from forum.web import refusal_page, status_of, with_retry_after
 from . import services
 from .forms import ReplyForm
 
+# One draft per session, the last one written, cut to the reply limit: a signed-out visitor
+# could otherwise grow their session row without bound (a draft per parent, 100,000 characters
+# each). It also says where it was written, so verifying an email address can lead back to it
+# (accounts.adapter).
+DRAFT = "draft"
 
-def _draft_key(article, parent) -> str:
-    return f"draft:{article.pk}:{parent.pk if parent else 0}"
+
+def _draft_where(article, parent) -> str:
+    return f"{article.pk}:{parent.pk if parent else 0}"
+
+
+def draft_keep(request, article, parent, body: str) -> None:
+    request.session[DRAFT] = {
+        "where": _draft_where(article, parent),
+        "body": body[: forum_settings.REPLY_MAX_LENGTH],
+        "url": request.path,
+    }
+
+
+def _draft_for(request, article, parent) -> str:
+    draft = request.session.get(DRAFT) or {}
+    return draft.get("body", "") if draft.get("where") == _draft_where(article, parent) else ""
+
+
+def _draft_drop(request, article, parent) -> None:
+    if _draft_for(request, article, parent):
+        del request.session[DRAFT]
 
 
 def _answer_refusal(article, parent):
@@ -58,16 +83,19 @@ def reply(request, slug, parent_pk=None):
     if request.method != "POST":
         # The question the service asks under its lock, so the page refuses in the same words
         # before anyone writes. A post is left to the service, which keeps the text with its answer.
-        if refusal := _answer_refusal(article, parent):
+        refusal = _answer_refusal(article, parent)
+        if refusal is None and request.user.is_authenticated:
+            refusal = policy.account_refusal(request.user)  # suspended: say so before they write
+        if refusal:
             return refusal_page(request, refusal, article=article)
-        body = request.session.get(_draft_key(article, parent), "")
+        body = _draft_for(request, article, parent)
         if not body and parent is not None and "quote" in request.GET:
             body = presenters.quote_of(parent)
         form = ReplyForm(initial={"body": body, "form_token": uuid.uuid4().hex})
         return render(request, "forum/reply.html", {**context, "form": form})
 
     if not request.user.is_authenticated:
-        request.session[_draft_key(article, parent)] = request.POST.get("body", "")[:100_000]
+        draft_keep(request, article, parent, request.POST.get("body", ""))
         messages.info(request, "Sign in to post your reply. We have kept what you wrote.")
         return redirect_to_login(request.get_full_path())
 
@@ -84,10 +112,12 @@ def reply(request, slug, parent_pk=None):
             request=request,
         )
     except ForumError as error:
+        # Kept, so the link in the verification email (or a sign-in) leads back to it.
+        draft_keep(request, article, parent, form.cleaned_data["body"])
         form.add_error(None, error.message)
         response = render(request, "forum/reply.html", {**context, "form": form}, status=status_of(error))
         return with_retry_after(response, error)
-    request.session.pop(_draft_key(article, parent), None)
+    _draft_drop(request, article, parent)
     if new.status == new.Status.HELD:
         messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
     return redirect(new.get_landing_url())

@@ -39,7 +39,7 @@ def test_a_reply_to_you_shows_in_your_header_and_list_and_reading_marks_it_read(
     listing = client.get(reverse("forum:notifications")).content.decode()
     assert "bob" in listing and "Bob answers" in listing and "unread" in listing
     note = Notification.objects.get(recipient=alice)
-    response = client.get(reverse("forum:notification", args=[note.pk]))
+    response = client.post(reverse("forum:notification", args=[note.pk]))
     assert response.status_code == 302 and response["Location"].endswith(f"#r{answer.pk}")
     note.refresh_from_db()
     assert note.read_at is not None
@@ -58,12 +58,12 @@ def test_replying_to_yourself_notifies_nobody(conversation, committed):
     assert Notification.objects.count() == 0
 
 
-def test_someone_elses_notification_is_403_and_stays_unread(client, conversation, committed):
+def test_someone_elses_notification_is_404_and_stays_unread(client, conversation, committed):
     article, alice, bob, first = conversation
     committed(posting.reply_create, article=article, author=bob, parent=first, body="Hi")
     note = Notification.objects.get()
     client.force_login(bob)
-    assert client.get(reverse("forum:notification", args=[note.pk])).status_code == 403
+    assert client.post(reverse("forum:notification", args=[note.pk])).status_code == 404
     note.refresh_from_db()
     assert note.read_at is None
 

@@ -74,15 +74,19 @@ def test_pages_are_plain_links_with_rel_next_and_prev(client, small_pages, branc
     first = client.get(base).content.decode()
     assert f'<link rel="next" href="{base}?page=2">' in first
     assert 'rel="prev"' not in first
-    assert f'<a href="{base}?page=2" rel="next">' in first
-    assert f'<a href="{base}?page=3">3</a>' in first
+    # Page links land on the discussion, not the article's top, and the pager is above it too
+    # (issue 14).
+    assert first.count(f'<a href="{base}?page=2#discussion" rel="next">') == 2
+    assert first.count(f'<a href="{base}?page=3#discussion">3</a>') == 2
+    assert first.index('class="pagination pagination-top"') < first.index('class="thread"')
+    assert first.index('class="thread"') < first.index('class="pagination pagination-bottom"')
     assert "Page 1 of 3" in first
 
     middle = client.get(f"{base}?page=2").content.decode()
     # Page 1 is the plain article URL, so a crawler does not find the first page twice.
     assert f'<link rel="prev" href="{base}">' in middle
     assert f'<link rel="next" href="{base}?page=3">' in middle
-    assert f'<a href="{base}" rel="prev">' in middle
+    assert f'<a href="{base}#discussion" rel="prev">' in middle
 
     last = client.get(f"{base}?page=3").content.decode()
     assert 'rel="next"' not in last and f'<link rel="prev" href="{base}?page=2">' in last
@@ -90,13 +94,13 @@ def test_pages_are_plain_links_with_rel_next_and_prev(client, small_pages, branc
 
 def test_a_thread_on_one_page_has_no_page_links(client, branches):
     page = client.get(branches[0].get_absolute_url()).content.decode()
-    assert 'class="pagination"' not in page and 'rel="next"' not in page
+    assert 'class="pagination' not in page and 'rel="next"' not in page
 
 
 def test_every_page_counts_the_whole_discussion(client, small_pages, branches):
     article = branches[0]
     for n in (1, 3):
-        assert "Discussion <span class=\"count\">(10)</span>" in client.get(thread_url(article, page=n)).content.decode()
+        assert "Discussion <span class=\"count\">(10 replies)</span>" in client.get(thread_url(article, page=n)).content.decode()
 
 
 def test_long_threads_list_the_first_last_and_nearby_page_numbers(client, settings, make_article, make_reply):
@@ -106,7 +110,7 @@ def test_long_threads_list_the_first_last_and_nearby_page_numbers(client, settin
         make_reply(article=article)
     page = client.get(thread_url(article, page=6)).content.decode()
     numbers = re.findall(r'<li>(?:<a href="[^"]*">|<span[^>]*>)([^<]+)<', page)
-    assert numbers == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+    assert numbers == ["1", "…", "4", "5", "6", "7", "8", "…", "12"] * 2  # above and below the replies
 
 
 # Bad page and sort parameters ----------------------------------------------------------------
@@ -498,7 +502,11 @@ def test_thread_json_does_not_leak_held_or_removed_text(client, make_article, ma
     assert [(reply["status"], reply["html"]) for reply in response.json()["replies"]] == [("removed", None), ("held", None)]
 
 
-def test_thread_json_is_paginated_like_the_page_and_gives_whole_branches(client, small_pages, chain, make_reply):
+def test_thread_json_is_paginated_like_the_page_and_gives_whole_branches(
+    client, small_pages, chain, make_reply, settings
+):
+    # Absolute links are on the site's address (FORUM_SITE_URL, issue 14), whatever the Host.
+    settings.FORUM_SITE_URL = "http://testserver"
     article, replies = chain
     for _ in range(2):
         make_reply(article=article)

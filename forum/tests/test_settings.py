@@ -50,3 +50,17 @@ def test_a_bad_setting_fails_the_start_up_checks(settings, name, value, says):
     setattr(settings, name, value)
     messages = [error.msg for error in forum_errors()]
     assert any(says in message for message in messages), messages
+
+
+def test_a_site_address_that_is_not_a_url_fails_the_checks(settings):
+    settings.FORUM_SITE_URL = "forum.example.org"
+    assert any("FORUM_SITE_URL" in error.msg for error in forum_errors())
+
+
+def test_production_warns_when_the_site_address_is_not_an_allowed_host(settings):
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["forum.example.org"]
+    settings.FORUM_SITE_URL = "http://127.0.0.1:8000"
+    assert [error.id for error in forum_errors()] == ["forum.W002"]
+    settings.FORUM_SITE_URL = "https://forum.example.org"
+    assert forum_errors() == []

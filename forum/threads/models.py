@@ -22,9 +22,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by(F("published_on").desc(nulls_last=True), "-id")
 
     def with_reply_counts(self):
-        return self.annotate(
-            reply_count=Count("replies", filter=Q(replies__status=Reply.Status.PUBLISHED))
-        )
+        # Every reply, as the discussion's heading counts them: held and removed ones keep their
+        # place in the thread as placeholders, so the two numbers agree.
+        return self.annotate(reply_count=Count("replies"))
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -95,6 +95,10 @@ class Reply(MPTTModel):
     branch_locked = models.BooleanField(default=False)
     # Why a hook held it when it was posted, for the moderators' queue.
     hold_reason = models.TextField(blank=True)
+    # The status it had before it was held or removed by moderation (forum.moderation.actions):
+    # restoring a removal, or dismissing the flags that held it, returns it there. Empty for a
+    # reply held since it was posted.
+    previous_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
     # The reply form carries a one-off token: a second submit of the same form finds the reply
     # the first one made instead of posting it twice.
     form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
@@ -123,7 +127,8 @@ class Reply(MPTTModel):
         ]
 
     def __str__(self) -> str:
-        return f"Reply {self.pk} by {self.author_id} on article {self.article_id}"
+        # Read in the admin's lists and messages, which select the author and the article with it.
+        return f"Reply {self.pk} by {self.author.username} on {self.article.title}"
 
     def get_absolute_url(self) -> str:
         # The permalink page, not an anchor on the article page: with pagination and a display

@@ -91,6 +91,7 @@ class ReplyLinks:
         self._remove = _url_pattern("forum:remove", pk=0)
         self._flag = _url_pattern("forum:flag", pk=0)
         self._moderate = _url_pattern("forum:moderation_reply", pk=0)
+        self._history = _url_pattern("forum:history", pk=0)
         self._profiles: dict[int, str] = {}
 
     def for_reply(self, reply: Reply, actions: policy.Actions) -> dict:
@@ -107,6 +108,8 @@ class ReplyLinks:
             links["flag"] = self._flag.format(pk)
         if actions.moderate:
             links["moderate"] = self._moderate.format(pk)
+            if reply.edited:
+                links["history"] = self._history.format(pk)
         return links
 
     def _profile(self, author) -> str:
@@ -137,6 +140,13 @@ class ThreadItem:
     continue_url: str = ""
     is_new: bool = False
     is_focus: bool = False
+    # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
+    # another), each drawing names its heading apart; in a thread it is "r<id>-by".
+    id_prefix: str = ""
+
+    @property
+    def heading_id(self) -> str:
+        return f"{self.id_prefix}r{self.reply.pk}-by"
 
     @property
     def replies_label(self) -> str:
@@ -191,6 +201,8 @@ def _thread(
     suffix = sort_query(sort)
     viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
     moderator = policy.is_moderator(viewer)
+    # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
+    barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
     now = timezone.now()
     items = []
     first_new = None
@@ -223,7 +235,8 @@ def _thread(
         if viewer is not None:
             locked = locked_above or bool(locked_levels)
             actions = policy.reply_actions(
-                reply, viewer=viewer, article=article, branch_locked=locked, now=now, moderator=moderator
+                reply, viewer=viewer, article=article, branch_locked=locked, now=now, moderator=moderator,
+                barred=barred,
             )
         item = ThreadItem(
             reply=reply,
@@ -280,7 +293,7 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
     )
 
 
-def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
+def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> ThreadItem:
     """One reply drawn on its own (the reply page, the moderation queue), with no actions."""
     if viewer is None:
         placeholder = placeholder_for(reply)
@@ -292,7 +305,7 @@ def reply_in_context(reply: Reply, viewer=None) -> ThreadItem:
         reply=reply, closes=range(0), has_children=False, descendant_total=0,
         body_html=body_html, placeholder=placeholder, note=note,
         links=links.for_reply(reply, policy.Actions()), url=links.permalink.format(reply.pk),
-        when=times_of(reply.created, timezone.now()),
+        when=times_of(reply.created, timezone.now()), id_prefix=id_prefix,
     )
 
 

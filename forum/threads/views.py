@@ -17,7 +17,7 @@ from config.replicas import replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
 from forum.posting.forms import ReplyForm
-from forum.web import refusal_page, status_of
+from forum.web import absolute_url, refusal_page, status_of
 
 from . import cache, presenters, selectors, services
 from .navigation import BadThreadQuery, nav, thread_query, thread_url
@@ -133,8 +133,8 @@ def thread_json(request, slug):
             "page": thread.number,
             "pages": thread.pages,
             "sort": thread.sort,
-            "next": request.build_absolute_uri(links.next_url) if links.next_url else None,
-            "previous": request.build_absolute_uri(links.previous_url) if links.previous_url else None,
+            "next": absolute_url(links.next_url) if links.next_url else None,
+            "previous": absolute_url(links.previous_url) if links.previous_url else None,
             "replies": [_reply_json(item) for item in thread.items],
         }
     )

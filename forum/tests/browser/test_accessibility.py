@@ -36,8 +36,8 @@ def test_the_thread_is_nested_lists_of_articles_each_headed_by_its_author_and_ti
 
     thread = page.locator("#discussion > ol.thread")
     expect(thread.locator(":scope > li")).to_have_count(9)  # the top-level replies
-    expect(thread.get_by_role("article", name=re.compile(r"^Atle Rørdam\s+time not recorded$")).first).to_be_visible()
-    expect(card(page, first).get_by_role("heading", level=3)).to_have_text(re.compile(r"^Atle Rørdam\s+time not recorded$"))
+    expect(thread.get_by_role("article", name=re.compile(r"^Atle Rørdam\s+#\d+\s+time not recorded$")).first).to_be_visible()
+    expect(card(page, first).get_by_role("heading", level=3)).to_have_text(re.compile(r"^Atle Rørdam\s+#\d+\s+time not recorded$"))
     # A reply's answers are a list inside its own list item, so nesting is announced.
     expect(page.locator(f"#r{held.pk} > details > ol.replies > #r{answer.pk} > article")).to_have_count(1)
 
@@ -134,22 +134,50 @@ AUDITED = {
     "thread": THREAD,
     "sign-in": "/accounts/login/",
     "queue": "/moderation/",
+    "reply-page": "reply",  # a top-level seed reply's own page (issue 14: its headings skipped a level)
 }
 
 
 @pytest.mark.parametrize("name", AUDITED)
-def test_axe_finds_nothing_serious_or_critical(open_page, seeded, make_user, make_moderator, name):
+def test_axe_finds_nothing_moderate_or_worse(open_page, seeded, make_user, make_moderator, name):
     # The queue holds a flagged reply besides the two held seed replies, so every kind of entry
     # is audited.
     (deep,) = in_order("You are obviously referring to a T-14 Armata tank")
     reply = posting.reply_create(article=deep.article, parent=deep, author=make_user(), body="Posters for sale.")
     actions.reply_flag(reply=reply, flagger=make_user(), reason="spam", text="")
+    # The seed reply it answers is held too, so the queue draws a reply that is both an entry and
+    # the parent of another (issue 14: duplicate ids, regions with one name).
     page = open_page(user=make_moderator() if name == "queue" else None)
-    page.goto(AUDITED[name])
+    path = AUDITED[name]
+    if path == "reply":
+        path = Reply.objects.filter(article__slug=OP_ED, parent=None).order_by("tree_id").first().get_absolute_url()
+    page.goto(path)
 
     # axe.min.js goes in through the DevTools protocol, which the page's Content-Security-Policy
     # (script-src 'self') does not govern: the page is audited as served, without bypass_csp.
     results = Axe().run(page)
 
-    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-    assert serious == [], results.generate_report()
+    # Moderate findings too (issue 14: the queue's section names, the reply page's heading order).
+    found = [v for v in results.response["violations"] if v["impact"] in {"moderate", "serious", "critical"}]
+    assert found == [], results.generate_report()
+
+
+def test_reply_quote_and_flag_are_at_least_24_px_on_a_phone(open_page, seeded, make_user):
+    from .support import PHONE
+
+    page = open_page(user=make_user(), viewport=PHONE)
+    page.goto(THREAD)
+    actions_ = page.locator(".reply-actions").first
+    for name in ["Reply", "Quote", "Flag"]:
+        box = actions_.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, (name, box)
+
+
+def test_the_admins_reply_list_shows_status_and_created_at_1280_px(open_page, seeded, django_user_model):
+    boss = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-for-tests-1")
+    page = open_page(user=boss)
+    page.goto("/admin/forum/reply/")
+    for column in ["Status", "Created"]:
+        header = page.locator("#result_list thead th").filter(has_text=column).first
+        box = header.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, (column, box)

@@ -28,7 +28,7 @@ def test_a_newcomer_opens_the_op_ed_folds_a_branch_and_follows_a_permalink(open_
     page.get_by_role("link", name=article.title).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
-    expect(page.get_by_role("heading", name="Discussion")).to_contain_text("(54)")
+    expect(page.get_by_role("heading", name="Discussion")).to_contain_text("(54 replies)")
     toggle = page.locator(f"#r{branch.pk} > details.branch > summary")
     under = page.locator(f"#r{answer.pk} > .reply-card")
     expect(under).to_be_visible()
@@ -130,14 +130,14 @@ def test_a_flagged_reply_is_removed_and_a_held_one_approved_from_the_queue_and_t
     moderator = open_page(js=js, user=make_moderator("mod"))
     moderator.goto("/")
     moderator.get_by_role("link", name="Queue").click()
-    flagged = moderator.get_by_role("region", name="Published reply on")
+    flagged = moderator.get_by_role("region", name=f"Reply {reply.pk} by armata_fan (published)")
     expect(flagged).to_contain_text("Buy my tank posters.")
     expect(flagged).to_contain_text("Spam from reader")
     flagged.get_by_label("Reason to remove").fill("Advertising")
     flagged.get_by_role("button", name="Remove", exact=True).click()
     expect(moderator.get_by_role("status")).to_contain_text("Removed: the reply shows as a placeholder.")
 
-    waiting = moderator.locator(f"section.queue-entry:has(#r{held.pk}-by)")
+    waiting = moderator.locator(f"section.queue-entry:has(#q{held.pk})")
     waiting.get_by_role("button", name="Approve").click()
     expect(moderator.get_by_role("status")).to_contain_text("Approved: the reply is published.")
 
@@ -145,7 +145,9 @@ def test_a_flagged_reply_is_removed_and_a_held_one_approved_from_the_queue_and_t
     rows = moderator.locator("table.modlog tbody tr")
     expect(rows.filter(has_text=f"reply {reply.pk}")).to_contain_text("removed a reply")
     expect(rows.filter(has_text=f"reply {reply.pk}")).to_contain_text("Advertising")
-    expect(rows.filter(has_text=f"reply {held.pk}")).to_contain_text("approved a reply")
+    # Newest first: the approval, then the hold the import made (issue 14: it was not logged).
+    expect(rows.filter(has_text=f"reply {held.pk} by").first).to_contain_text("approved a reply")
+    expect(rows.filter(has_text=f"reply {held.pk} by").last).to_contain_text("Automatic rule held a reply")
 
     reader.goto(reply.get_absolute_url())
     expect(reader.locator(f"#r{reply.pk} > .reply-card")).to_contain_text("[removed by moderator]")
