@@ -3,6 +3,9 @@ from django.urls import path
 from .moderation import views as moderation
 from .notifications import views as notifications
 from .posting import views as posting
+from .search import views as search
+from .syndication import feeds, sitemaps
+from .syndication import views as crawlers
 from .threads import views as threads
 
 app_name = "forum"
@@ -14,6 +17,14 @@ urlpatterns = [
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
     path("users/<str:username>/", threads.profile, name="profile"),
+    path("articles/<slug:slug>/feed/", feeds.ArticleRepliesFeed(), name="article_feed"),
+    path("users/<str:username>/feed/", feeds.UserRepliesFeed(), name="profile_feed"),
+    # Search
+    path("search/", search.search, name="search"),
+    # Feeds and crawlers
+    path("feeds/articles/", feeds.ArticlesFeed(), name="articles_feed"),
+    path("sitemap.xml", crawlers.sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
     # Posting
     path("articles/<slug:slug>/reply/", posting.reply, name="reply_top"),
     path("articles/<slug:slug>/replies/<int:parent_pk>/reply/", posting.reply, name="reply_to"),
@@ -28,6 +39,7 @@ urlpatterns = [
     path("replies/<int:pk>/flag/", moderation.flag, name="flag"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/log/", moderation.log, name="moderation_log"),
+    path("moderation/search/", search.moderator_search, name="moderation_search"),
     path("moderation/replies/<int:pk>/", moderation.reply_page, name="moderation_reply"),
     path("moderation/replies/<int:pk>/<slug:action>/", moderation.reply_action, name="moderation_action"),
     path("moderation/articles/<slug:slug>/lock/", moderation.article_lock, {"lock": True}, name="moderation_lock_article"),
