@@ -31,6 +31,9 @@ class BadQuery(Refused):
 class Term:
     words: tuple[str, ...]  # one word, or the words of a phrase, in order
     negated: bool = False
+    # As typed, without quotes or minus: PostgreSQL's parser reads "T-14" as its own token
+    # ('-14'), which the same parser made of the reply's text, so it gets the text itself.
+    text: str = ""
 
 
 @dataclass
@@ -73,7 +76,7 @@ def parse(text: str) -> Query:
         words = tuple(_WORD.findall(raw))
         if not words:
             continue  # only punctuation: an operator, or nothing a tokenizer would keep
-        term = Term(words=words, negated=negated)
+        term = Term(words=words, negated=negated, text=raw)
         if negated:
             query.excluded.append(term)
         elif pending_or:
@@ -97,10 +100,16 @@ def _quoted(term: Term) -> str:
     return '"' + " ".join(term.words) + '"'
 
 
+def _quoted_text(term: Term) -> str:
+    # Inside quotes websearch_to_tsquery reads no operator, only words; the text has no quote
+    # (parse() split on them), so this one cannot close early either.
+    return '"' + term.text + '"'
+
+
 def websearch(query: Query) -> str:
     """The query for PostgreSQL's websearch_to_tsquery: every term quoted, nothing else passed."""
-    parts = [" or ".join(_quoted(term) for term in clause) for clause in query.clauses]
-    parts += ["-" + _quoted(term) for term in query.excluded]
+    parts = [" or ".join(_quoted_text(term) for term in clause) for clause in query.clauses]
+    parts += ["-" + _quoted_text(term) for term in query.excluded]
     return " ".join(parts)
 
 

@@ -161,8 +161,9 @@ def _sqlite_replies(match: str, where: str, params: list, offset: int, limit: in
 
 
 def _time(value) -> datetime | None:
-    # Raw SQL on SQLite gives text back; the ORM would have converted it.
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # Raw SQL on SQLite gives naive times (or text) back, in UTC; the ORM would have converted them.
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = parse_datetime(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
