@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import Max
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from forum.threads.models import Article, Reply
 from forum.threads.tree import nested_set_numbers

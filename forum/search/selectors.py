@@ -5,7 +5,10 @@ websearch_to_tsquery, ts_rank and ts_headline over the stored tsvector and its G
 SQLite with FTS5's MATCH, bm25() and snippet(). Both get the same parsed query
 (forum.search.query), written out in their own syntax with every term quoted, and both return
 the same rows. Snippets come back with the matched words between rendering.MATCH_START and
-MATCH_STOP; forum.search.presenters escapes the rest.
+MATCH_STOP; forum.search.results escapes the rest.
+
+The SQL is written out with f-strings (bandit's B608 says so), but only int()s and fixed
+fragments holding %s placeholders are put in it; every value goes as a parameter.
 """
 
 from __future__ import annotations
