@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ForumConfig(AppConfig):
@@ -8,3 +9,14 @@ class ForumConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
         from .notifications import receivers  # noqa: F401 - connects the notifications to the signals
+
+        post_migrate.connect(_restore_search_triggers, sender=self)
+
+
+def _restore_search_triggers(using, **kwargs):
+    # On SQLite a migration that rebuilds forum_reply drops the search index's triggers.
+    from django.db import connections
+
+    from .search import schema
+
+    schema.restore_triggers(connections[using])

@@ -56,12 +56,20 @@ DEFAULTS: dict[str, object] = {
     "VISIT_GAP_MINUTES": 30,
     # Signed-out readers' pages are reused at most this long (forum.threads.cache); 0 is off.
     "THREAD_CACHE_SECONDS": 60,
+    # Search (forum.search): replies per page of results, and the longest search accepted.
+    "SEARCH_PAGE_SIZE": 20,
+    "SEARCH_MAX_QUERY_LENGTH": 200,
+    # Words, phrases and -exclusions in one search: each is a term of the database's query.
+    "SEARCH_MAX_TERMS": 16,
+    # Newest replies in an article's and a person's Atom feed; newest articles in the site's.
+    "FEED_LENGTH": 50,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
 MINIMUMS = {
     "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
+    "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,
 }
 
 # The type each value must have; forum.checks refuses anything else at start-up.

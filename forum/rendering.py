@@ -14,6 +14,7 @@ import re
 
 import nh3
 from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -101,3 +102,32 @@ def _escape_line_start(token: str) -> str:
     if token[0].isdigit():
         return token[:-1] + "\\" + token[-1]
     return "\\" + token
+
+
+# The marks the databases put around matched words in a search snippet (ts_headline's
+# StartSel/StopSel, FTS5's snippet()). Control characters: nothing a person writes contains
+# them (CONTROL_CHARACTERS refuses them), so no text can pass itself off as a mark.
+MATCH_START, MATCH_STOP = "\x02", "\x03"
+_MATCH = re.compile(f"{MATCH_START}([^{MATCH_START}{MATCH_STOP}]*){MATCH_STOP}")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+
+
+def snippet_html(text: str) -> SafeString:
+    """A search snippet as HTML: all of the text escaped, the matched words in <mark>.
+
+    The text is a reply's Markdown source, so its backslash escapes are dropped as the page
+    would drop them; any mark left unpaired is dropped too.
+    """
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
+    parts = []
+    position = 0
+    for match in _MATCH.finditer(text):
+        parts.append(_escape_text(text[position : match.start()]))
+        parts.append(f"<mark>{_escape_text(match.group(1))}</mark>")
+        position = match.end()
+    parts.append(_escape_text(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+
+
+def _escape_text(text: str) -> str:
+    return escape(text.replace(MATCH_START, "").replace(MATCH_STOP, ""))

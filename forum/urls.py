@@ -1,19 +1,33 @@
 from django.urls import path
 
+from config.replicas import replica_reads
+
 from .moderation import views as moderation
 from .notifications import views as notifications
 from .posting import views as posting
+from .search import views as search
+from .syndication import feeds, sitemaps
+from .syndication import views as crawlers
 from .threads import views as threads
 
 app_name = "forum"
 
 urlpatterns = [
-    # Reading
+    # Reading. The feeds, the sitemap and search read the replica when there is one
+    # (config/replicas.py); so do the reading views, through their own decorators.
     path("", threads.home, name="home"),
     path("articles/<slug:slug>/", threads.article, name="article"),
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
     path("users/<str:username>/", threads.profile, name="profile"),
+    path("articles/<slug:slug>/feed/", replica_reads(feeds.ArticleRepliesFeed(), signed_in=True), name="article_feed"),
+    path("users/<str:username>/feed/", replica_reads(feeds.UserRepliesFeed(), signed_in=True), name="profile_feed"),
+    # Search
+    path("search/", search.search, name="search"),
+    # Feeds and crawlers
+    path("feeds/articles/", replica_reads(feeds.ArticlesFeed(), signed_in=True), name="articles_feed"),
+    path("sitemap.xml", replica_reads(crawlers.sitemap, signed_in=True), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
     # Posting
     path("articles/<slug:slug>/reply/", posting.reply, name="reply_top"),
     path("articles/<slug:slug>/replies/<int:parent_pk>/reply/", posting.reply, name="reply_to"),
@@ -28,6 +42,7 @@ urlpatterns = [
     path("replies/<int:pk>/flag/", moderation.flag, name="flag"),
     path("moderation/", moderation.queue, name="moderation_queue"),
     path("moderation/log/", moderation.log, name="moderation_log"),
+    path("moderation/search/", search.moderator_search, name="moderation_search"),
     path("moderation/replies/<int:pk>/", moderation.reply_page, name="moderation_reply"),
     path("moderation/replies/<int:pk>/<slug:action>/", moderation.reply_action, name="moderation_action"),
     path("moderation/articles/<slug:slug>/lock/", moderation.article_lock, {"lock": True}, name="moderation_lock_article"),

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.html import escape
 
 from forum.threads.models import Article, Reply
 from forum.threads.tree import nested_set_numbers
@@ -47,12 +49,14 @@ def build_forest(
     seed: int = 5,
     first_created: datetime | None = None,
     parents: list[int | None] | None = None,
+    body: Callable[[int], str] | None = None,
 ) -> list[Reply]:
     """Add `size` published replies to `article`, shaped by `parents` (or forest_shape(size, seed)).
 
     Returns the replies in posting order, with their pks and tree fields as stored. Reply i is
     created `first_created + i` seconds (by default, ending about now). Ids rise in posting order
-    among siblings, as they do for replies posted one by one.
+    among siblings, as they do for replies posted one by one. `body(i)` gives reply i's text
+    (plain words: it is stored as Markdown and as one escaped paragraph); by default "reply i".
     """
     parents = forest_shape(size, seed=seed) if parents is None else parents
     first_created = first_created or timezone.now() - timedelta(seconds=size)
@@ -61,6 +65,7 @@ def build_forest(
     tree_of: list[int] = []  # each reply's tree_id: a new one per top-level reply, in posting order
     by_level: dict[int, list[int]] = defaultdict(list)
     replies: list[Reply] = []
+    text = [body(index) for index in range(len(parents))] if body else []
     for index, parent in enumerate(parents):
         if parent is None:
             tree_of.append(next_tree_id)
@@ -73,8 +78,8 @@ def build_forest(
             Reply(
                 article=article,
                 author=author,
-                body=f"reply {index}",
-                body_html=f"<p>reply {index}</p>",
+                body=text[index] if body else f"reply {index}",
+                body_html=f"<p>{escape(text[index])}</p>" if body else f"<p>reply {index}</p>",
                 created=first_created + timedelta(seconds=index),
                 tree_id=tree_of[index],
                 lft=lft,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "mptt",
     "django_tasks",
     "django_tasks_db",
@@ -165,6 +166,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Served at the site's root by WhiteNoise, with no view and no query: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "forum:home"

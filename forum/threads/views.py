@@ -17,6 +17,7 @@ from config.replicas import replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
 from forum.posting.forms import ReplyForm
+from forum.syndication import meta as page_meta
 from forum.web import absolute_url, refusal_page, status_of
 
 from . import cache, presenters, selectors, services
@@ -59,6 +60,7 @@ def article(request, slug):
         "thread": thread,
         "thread_html": presenters.thread_html(thread),
         "nav": nav(article.get_absolute_url(), thread),
+        "meta": page_meta.for_article(article, page=page, sort=sort),
         # Why no reply to the article can be posted now, if so: the box is not drawn then.
         "reply_refusal": policy.answer_refusal(
             article=article, article_locked=article.locked, parent=None, branch_locked=False
@@ -109,6 +111,7 @@ def reply_page(request, slug, pk):
         "thread": branch.thread,
         "thread_html": presenters.thread_html(branch.thread),
         "thread_url": back,
+        "meta": page_meta.for_reply(focus),
     }
     return render(request, "forum/reply_page.html", context)
 
