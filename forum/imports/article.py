@@ -18,6 +18,7 @@ import trafilatura
 from forum.errors import Refused
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+MIN_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,13 @@ def extract_article(page: bytes | str, *, url: str) -> ExtractedArticle:
     )
     meta = trafilatura.extract_metadata(page, default_url=url)
     title = (meta.title if meta else "") or ""
-    if not body or not body.strip():
-        raise Refused("No article text was found in the file: is it the HTML of a news article?")
+    words = len((body or "").split())
+    if words < MIN_WORDS:
+        # trafilatura falls back to whatever text a page has: a menu's few words are no article.
+        raise Refused(
+            f"No article text was found in the file ({words} words where an article has at least {MIN_WORDS}): "
+            "is it the HTML of a news article?"
+        )
     if not title.strip():
         raise Refused("The page has no title to give the article.")
     return ExtractedArticle(

@@ -123,6 +123,8 @@ class _Handler(ContentHandler):
         if depth == 1:
             if local in ("thread", "post"):
                 dsq_id = (attrs.get((DSQ, "id")) or "").strip()
+                if not dsq_id and local == "thread":
+                    return  # no post can name it, so nothing to import; skipped
                 if not dsq_id:
                     raise DisqusError(self.path, self.line(), f"a <{local}> without a dsq:id")
                 cls = DisqusThread if local == "thread" else DisqusPost

@@ -329,3 +329,11 @@ def test_only_staff_reach_the_upload(client, make_user):
     with open(EXPORT, "rb") as export:
         client.post(url, {"export": export})
     assert Reply.objects.count() == 0
+
+
+def test_the_replies_of_a_deleted_thread_stay_hidden_with_their_draft_article(imported, client):
+    hidden = by_id("3001")
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(reverse("forum:home")).content.decode().count("A deleted page") == 0
+    profile = client.get(reverse("forum:profile", args=[hidden.author.username])).content.decode()
+    assert "On a page that was deleted" not in profile
