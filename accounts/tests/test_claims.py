@@ -91,3 +91,12 @@ def test_nobody_can_sign_in_as_or_reset_the_password_of_an_unclaimed_account(cli
     assert not client.login(username="alicesmith", password="")
     client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert not any("password/reset/key" in message.body for message in mail.outbox)
+
+
+def test_adding_and_verifying_the_address_later_claims_too(client, imported):
+    person = sign_up_and_verify(client, "bob.new@example.org")
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "bob@example.org"})
+    assert response.status_code == 302
+    link = re.search(r"https?://[^/]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    assert client.post(link).status_code == 302
+    assert set(person.replies.values_list("disqus_id", flat=True)) == {"1002", "1006"}
