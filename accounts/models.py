@@ -43,6 +43,17 @@ class User(AbstractUser):
     name_skeleton = models.CharField(max_length=150, unique=True, editable=False)
     display_skeleton = models.CharField(max_length=150, null=True, unique=True, editable=False)
 
+    # Accounts made by an importer for the people it found (accounts.services). They cannot sign
+    # in; `import_key` says who they stand for ("disqus:<username>"), so a second import finds
+    # them, and `claim_email` is the address a person verifies to take their replies over. It is
+    # kept apart from `email` so that a password reset can never reach an unclaimed account.
+    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    claim_email = models.EmailField(blank=True, editable=False)
+    claimed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_accounts", editable=False
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = UserManager()
 
     class Meta:

@@ -103,6 +103,74 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
     )
 
 
+def _free_username(base: str) -> str:
+    """`base`, or `base_2`, `base_3`...: the first that reads like no account's name."""
+    candidate, number = base, 1
+    while User.objects.named_like(candidate).exists():
+        number += 1
+        candidate = f"{base[:140]}_{number}"
+    return candidate
+
+
+def imported_account_get_or_create(*, key: str, name: str, username: str = "", email: str = "") -> tuple[User, bool]:
+    """The account that stands for a person an importer found, made once per `key`.
+
+    `key` is the person's identity on the system imported from ("disqus:jsmith"). The account
+    cannot sign in: no email, an unusable password. `email` is kept as `claim_email`: verifying
+    that address on a real account takes its replies over (imported_accounts_claim). An
+    anonymous commenter gets no `email`, so nobody can claim their replies; their name shows.
+
+    The name is taken like any other, so nobody can register it or a look-alike; when it already
+    reads like another account's name, the username gets a number and the display name is left
+    empty rather than pass for that account.
+    """
+    existing = User.objects.filter(import_key=key).first()
+    if existing is not None:
+        return existing, False
+    shown = name.strip() or username.strip()
+    login = _free_username(imported_username(username or shown))
+    display = shown if shown and not User.objects.named_like(shown).exists() else ""
+    user = User.objects.create(
+        username=login,
+        display_name=display,
+        password=UNUSABLE_PASSWORD_PREFIX,
+        date_joined=None,
+        import_key=key,
+        claim_email=email.strip(),
+    )
+    return user, True
+
+
+def imported_accounts_claim(*, user: User, email: str, now) -> list[User]:
+    """`user` has just verified `email`: the unclaimed imported accounts with that address
+    become theirs. Their replies (and any other rows naming them) move to `user`; the imported
+    account stays, inactive, with `claimed_by` saying who took it over. Locks those accounts'
+    rows, so two verifications of one address cannot both claim them.
+
+    accounts knows nothing of the forum, so the rows to move are found from the model's own
+    relations: every visible foreign key to User (the moderation log's are hidden, "+", and
+    stay as history). An account cannot claim itself or an imported account.
+    """
+    email = email.strip()
+    if not email or user.import_key:
+        return []
+    claimed = list(
+        User.objects.select_for_update()
+        .filter(import_key__isnull=False, claimed_by__isnull=True, claim_email__iexact=email)
+        .exclude(pk=user.pk)
+    )
+    for account in claimed:
+        for relation in User._meta.get_fields():
+            if not (relation.one_to_many and relation.auto_created) or relation.field.name == "claimed_by":
+                continue
+            relation.related_model._base_manager.filter(**{relation.field.name: account}).update(
+                **{relation.field.name: user}
+            )
+        account.claimed_by, account.claimed_at, account.is_active = user, now, False
+        account.save(update_fields=["claimed_by", "claimed_at", "is_active"])
+    return claimed
+
+
 def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -> User:
     """Raises NameRefused when the display name cannot be used (check_name_available)."""
     check_name_available(display_name, user=user)

@@ -38,6 +38,11 @@ def is_moderator(user) -> bool:
     )
 
 
+def may_see_drafts(user) -> bool:
+    """Draft articles (imports an editor has not reviewed yet) are for staff, who publish them."""
+    return user is not None and user.is_authenticated and user.is_staff
+
+
 def moderator_refusal(user, message: str = "Only moderators can do that.") -> ForumError | None:
     return None if is_moderator(user) else Forbidden(message)
 

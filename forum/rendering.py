@@ -17,6 +17,7 @@ from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdownify import MarkdownConverter
 
 # breaks: a single newline is a line break, as Discourse and most comment boxes treat it; the
 # seed thread's comments rely on it (one of them is a poem-like list of lines).
@@ -51,6 +52,38 @@ def render_markdown(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel=LINK_REL,
     )
+
+
+# HTML written elsewhere (a Disqus message) says emphasis with <b> and <i> too; they are kept
+# long enough to become Markdown's ** and *.
+_IMPORTED_TAGS = ALLOWED_TAGS | {"b", "i"}
+
+
+def html_to_markdown(html: str) -> str:
+    """Markdown for a comment written in HTML on another system (a Disqus message).
+
+    The HTML is first cut down by nh3 to this module's allowlist (links, emphasis, quotes,
+    paragraphs, lists, code; scripts and their text dropped, only http/https/mailto links), then
+    turned into Markdown. The reply stores that as its source like any other, and its HTML is
+    render_markdown()'s, so every stored `body_html` still comes from one function.
+    """
+    cleaned = nh3.clean(
+        html, tags=_IMPORTED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"}
+    )
+    markdown = _HtmlToMarkdown(
+        heading_style="ATX", bullets="-", escape_misc=True, newline_style="backslash"
+    ).convert(cleaned)
+    # markdownify leaves runs of blank lines between blocks; one blank line is a paragraph break.
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+
+
+class _HtmlToMarkdown(MarkdownConverter):
+    def escape(self, text, parent_tags):
+        # URLs in the text stay whole, so that linkify still finds them (as escape_markdown does).
+        parts = _URL.split(text)
+        for index in range(0, len(parts), 2):
+            parts[index] = super().escape(parts[index], parent_tags)
+        return "".join(parts)
 
 
 def stored_html(html: str) -> SafeString:

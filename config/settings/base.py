@@ -163,6 +163,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads kept for the task queue's worker (an admin's Disqus export, forum.imports.tasks). Every
+# worker must reach the same files: on several machines, a shared volume or object storage.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"

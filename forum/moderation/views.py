@@ -77,7 +77,7 @@ def reply_action(request, pk, action):
 @require_POST
 @_moderators_only
 def article_lock(request, slug, lock):
-    article = thread_selectors.article_get(slug=slug)
+    article = thread_selectors.article_get(slug=slug, viewer=request.user)
     actions.article_lock(article=article, moderator=request.user, reason=request.POST.get("reason", ""), locked=lock)
     messages.success(request, "The article is locked." if lock else "The article is open for replies again.")
     return redirect(_back(request, article.get_absolute_url()))

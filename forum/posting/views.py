@@ -76,7 +76,7 @@ def reply(request, slug, parent_pk=None):
     The thread's in-place reply box posts here too, so this is the one place a reply is made
     from the web. An anonymous visitor's text is kept in their session through sign-in.
     """
-    article = selectors.article_get(slug=slug)
+    article = selectors.article_get(slug=slug, viewer=request.user)
     parent = selectors.reply_get(pk=parent_pk) if parent_pk is not None else None
     context = {"article": article, "parent": parent and presenters.reply_in_context(parent)}
 

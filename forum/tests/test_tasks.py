@@ -141,3 +141,22 @@ def test_sign_up_mail_goes_through_the_queue(queue, client, mail_at):
     finally:
         sink.stop()
     assert len(sink.messages) == 1 and sink.messages[0].rcpt_tos == ["new@example.com"]
+
+
+def test_an_uploaded_disqus_export_is_imported_by_the_worker_not_the_request(queue, admin_client, settings, tmp_path):
+    from django.urls import reverse
+
+    from forum.threads.models import Reply
+    from forum.threads.tree import tree_violations
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with open(settings.BASE_DIR / "forum" / "tests" / "data" / "disqus-edge-cases.xml", "rb") as export:
+        response = admin_client.post(reverse("admin:forum_import_disqus"), {"export": export}, follow=True)
+    assert response.status_code == 200
+    assert "The worker is importing them" in response.content.decode()
+    assert Reply.objects.count() == 0  # nothing written in the request
+    run_worker()
+    assert Reply.objects.count() == 10 and tree_violations() == []
+    done = DBTaskResult.objects.get(task_path__endswith="disqus_import_stored")
+    assert done.status == "SUCCESSFUL" and "10 replies imported from 10 posts" in done.return_value["report"][0]
+    assert not list((tmp_path / "imports").iterdir())  # the stored upload is gone once imported

@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.urls import path
 
+from forum.imports import admin_views
 from forum.moderation import actions
 from forum.moderation.admin import ModerationActions
 
@@ -10,16 +13,34 @@ from .models import Article
 @admin.register(Article)
 class ArticleAdmin(ModerationActions, admin.ModelAdmin):
     target = "article"
-    list_display = ["title", "source", "published_on", "locked"]
-    list_filter = ["source", "locked"]
-    search_fields = ["title", "byline", "body"]
+    list_display = ["title", "source", "published_on", "draft", "locked"]
+    list_filter = ["draft", "source", "locked"]
+    search_fields = ["title", "byline", "body", "link"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["locked"]  # locking is a logged moderation action: use the actions
-    actions = ["lock", "unlock"]
+    actions = ["publish", "lock", "unlock"]
+    change_list_template = "admin/forum/article_change_list.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_urls(self):
+        # Staff only (admin_view), and add_article permission checked in the views.
+        site = self.admin_site
+        return [
+            path("import-disqus/", site.admin_view(lambda request: admin_views.disqus_upload(request, site)),
+                 name="forum_import_disqus"),
+            path("import-article/", site.admin_view(lambda request: admin_views.article_upload(request, site)),
+                 name="forum_import_article"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         # Through the service, so body_html is rendered and sanitised like every other write.
         services.article_save(article=obj)
+
+    @admin.action(description="Publish: readers can see it", permissions=["change"])
+    def publish(self, request, queryset):
+        published = [services.article_publish(article=article) for article in queryset.filter(draft=True)]
+        messages.success(request, f"Published {len(published)} article(s).")
 
     @admin.action(description="Lock: no new replies", permissions=["moderate"])
     def lock(self, request, queryset):

@@ -21,6 +21,10 @@ class ArticleQuerySet(models.QuerySet):
         # The seeds give no date for the op-ed: undated articles go last rather than get a made-up date.
         return self.order_by(F("published_on").desc(nulls_last=True), "-id")
 
+    def published(self):
+        """Articles readers can see: drafts (an import the editor has not yet reviewed) are left out."""
+        return self.filter(draft=False)
+
     def with_reply_counts(self):
         # Every reply, as the discussion's heading counts them: held and removed ones keep their
         # place in the thread as placeholders, so the two numbers agree.
@@ -45,11 +49,18 @@ class Article(models.Model):
     published_on = models.DateField(null=True, blank=True)
     updated_on = models.DateField(null=True, blank=True)
     locked = models.BooleanField(default=False, help_text="No new replies while locked.")
+    # Where the article lives on the web: importers match a Disqus thread or a saved page by it.
+    link = models.URLField(max_length=500, blank=True, help_text="The article's address on its own site.")
+    # An imported article waits here for an editor to review it; only staff can see a draft.
+    draft = models.BooleanField(default=False, help_text="Hidden from readers until an editor publishes it.")
 
     objects = ArticleManager()
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["link"], condition=~Q(link=""), name="article_link_once"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -81,6 +92,8 @@ class Reply(MPTTModel):
         NOBODY = "", "Not removed"
         AUTHOR = "author", "Its author"
         MODERATOR = "moderator", "A moderator"
+        # Deleted on the system it was imported from: kept as a placeholder so its replies stay put.
+        DELETED = "deleted", "Deleted before import"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="replies")
     parent = TreeForeignKey(
@@ -105,6 +118,8 @@ class Reply(MPTTModel):
     # Null for imported replies: the seed gives no times, and we do not invent them.
     created = models.DateTimeField(null=True, blank=True)
     edited = models.DateTimeField(null=True, blank=True)
+    # The post's id in the Disqus export it came from: a second import of the same file finds it.
+    disqus_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     objects = TreeManager.from_queryset(ReplyQuerySet)()
 

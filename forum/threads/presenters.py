@@ -25,6 +25,8 @@ def placeholder_for(reply: Reply) -> str:
     if reply.status == Reply.Status.HELD:
         return "[awaiting moderation]"
     if reply.status == Reply.Status.REMOVED:
+        if reply.removed_by == Reply.RemovedBy.DELETED:
+            return "[deleted]"
         return "[removed by author]" if reply.removed_by == Reply.RemovedBy.AUTHOR else "[removed by moderator]"
     return ""
 

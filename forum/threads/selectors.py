@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, Q, Sum, Window
 
+from forum import policy
 from forum.conf import forum_settings
 from forum.errors import NotFound
 
@@ -49,7 +50,7 @@ class PageOutOfRange(NotFound):
 
 
 def article_list():
-    return Article.objects.with_reply_counts().newest_first()
+    return Article.objects.published().with_reply_counts().newest_first()
 
 
 # "Jane Doe and John Roe", "Jane Doe, John Roe & Ann Poe": one name each.
@@ -65,15 +66,18 @@ def byline_names() -> list[str]:
     return names
 
 
-def article_get(*, slug: str) -> Article:
-    article = article_find(slug=slug)
+def article_get(*, slug: str, viewer=None) -> Article:
+    article = article_find(slug=slug, viewer=viewer)
     if article is None:
         raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
     return article
 
 
-def article_find(*, slug: str) -> Article | None:
-    return Article.objects.filter(slug=slug).first()
+def article_find(*, slug: str, viewer=None) -> Article | None:
+    """The article `slug`; a draft only for a viewer who may see drafts (to everyone else it
+    does not exist yet)."""
+    articles = Article.objects.all() if policy.may_see_drafts(viewer) else Article.objects.published()
+    return articles.filter(slug=slug).first()
 
 
 def person_get(*, username: str):
@@ -96,11 +100,15 @@ def reply_get(*, pk: int) -> Reply:
     return reply
 
 
-def reply_find(*, slug: str, pk: int) -> Reply | None:
-    """The reply `pk` with its article and author; None if it is not on the article `slug`."""
+def reply_find(*, slug: str, pk: int, viewer=None) -> Reply | None:
+    """The reply `pk` with its article and author; None if it is not on the article `slug`, or
+    that article is a draft the viewer may not see."""
     if pk > _MAX_ID:
         return None
-    return Reply.objects.select_related("article", "author").filter(pk=pk, article__slug=slug).first()
+    replies = Reply.objects.select_related("article", "author").filter(pk=pk, article__slug=slug)
+    if not policy.may_see_drafts(viewer):
+        replies = replies.filter(article__draft=False)
+    return replies.first()
 
 
 def branch_locked(reply: Reply) -> bool:
@@ -116,7 +124,7 @@ def revisions_of(reply: Reply):
 
 def replies_by(user, *, viewer):
     """A profile's replies, newest first. Others see the published ones; the author sees all of theirs."""
-    replies = Reply.objects.filter(author=user).select_related("article")
+    replies = Reply.objects.filter(author=user, article__draft=False).select_related("article")
     if not (viewer.is_authenticated and viewer.pk == user.pk):
         replies = replies.published()
     return replies.order_by(F("created").desc(nulls_last=True), "-id")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import slugify
+
+from forum.errors import Refused
 from forum.rendering import render_markdown
 
 from . import cache
@@ -22,6 +25,8 @@ class ArticleData:
     photo_caption: str = ""
     published_on: object = None  # datetime.date or None
     updated_on: object = None
+    link: str = ""
+    draft: bool = False
 
 
 def article_save(*, article: Article) -> Article:
@@ -37,6 +42,34 @@ def article_upsert(*, data: ArticleData) -> Article:
     article = Article.objects.filter(slug=data.slug).first() or Article(slug=data.slug)
     for name, value in vars(data).items():
         setattr(article, name, value)
+    return article_save(article=article)
+
+
+def article_import(*, extracted) -> Article:
+    """Create a draft article from a saved page (forum.imports.article.ExtractedArticle). An
+    editor reviews it in the admin and publishes it; until then only staff can see it.
+
+    Refused when an article already has that address: importing a page twice makes no second
+    article.
+    """
+    existing = Article.objects.filter(link=extracted.link).first()
+    if existing is not None:
+        raise Refused(f"An article with the address {extracted.link} exists already: “{existing.title}”.")
+    base = slugify(extracted.title)[:100].rstrip("-") or "article"
+    slug, number = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    article = Article(
+        title=extracted.title, slug=slug, body=extracted.body, link=extracted.link, byline=extracted.byline,
+        source=extracted.source, published_on=extracted.published_on, draft=True,
+    )
+    return article_save(article=article)
+
+
+def article_publish(*, article: Article) -> Article:
+    """An editor has reviewed the draft: readers can see it from now on."""
+    article.draft = False
     return article_save(article=article)
 
 

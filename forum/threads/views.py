@@ -39,11 +39,11 @@ def article(request, slug):
     try:
         page, sort = thread_query(request)
     except BadThreadQuery as error:
-        article = selectors.article_get(slug=slug)
+        article = selectors.article_get(slug=slug, viewer=request.user)
         return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
     if cacheable and (content := cache.page_get(slug, page, sort)) is not None:
         return HttpResponse(content)
-    article = selectors.article_get(slug=slug)
+    article = selectors.article_get(slug=slug, viewer=request.user)
     now = timezone.now()
     visit = selectors.visit_get(user=request.user, article=article)
     try:
@@ -91,10 +91,11 @@ def reply_page(request, slug, pk):
         sort = thread_query(request, paged=False)[1]
     except BadThreadQuery as error:
         return refusal_page(request, error, title="That reply cannot be shown")
-    focus = selectors.reply_find(slug=slug, pk=pk)
+    focus = selectors.reply_find(slug=slug, pk=pk, viewer=request.user)
     if focus is None:
         missing = NotFound(f"There is no reply {pk} on this article.")
-        return refusal_page(request, missing, title="No such reply", article=selectors.article_find(slug=slug))
+        article = selectors.article_find(slug=slug, viewer=request.user)
+        return refusal_page(request, missing, title="No such reply", article=article)
     article = focus.article
     now = timezone.now()
     visit = selectors.visit_get(user=request.user, article=article)
@@ -118,7 +119,7 @@ def reply_page(request, slug, pk):
 
 @replica_reads(signed_in=True)
 def thread_json(request, slug):
-    article = selectors.article_find(slug=slug)
+    article = selectors.article_find(slug=slug, viewer=request.user)
     if article is None:
         return JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
     try:
