@@ -30,6 +30,8 @@ DEFAULTS: dict[str, object] = {
         "forum.moderation.hooks.watched_words",
         "forum.moderation.hooks.link_limit",
         "forum.moderation.hooks.first_posts_premoderated",
+        "forum.moderation.hooks.article_rules",
+        "forum.moderation.hooks.removal_rate",
     ],
     "FLOOD_SECONDS": 10,  # one new reply per this many seconds per account
     "DUPLICATE_WINDOW_SECONDS": 10 * 60,
@@ -38,7 +40,13 @@ DEFAULTS: dict[str, object] = {
     "NEW_ACCOUNT_DAYS": 3,
     "NEW_ACCOUNT_MIN_REPLIES": 3,
     "NEW_ACCOUNT_MAX_LINKS": 2,
-    "PREMODERATE_FIRST_REPLIES": 0,  # off; e.g. 3 holds every account's first three replies
+    "PREMODERATE_FIRST_REPLIES": 0,
+    # An account whose recent replies were removed this often is pre-moderated automatically
+    # (forum.moderation.hooks.removal_rate): at least MIN removed, and THRESHOLD percent of the
+    # last WINDOW replies.
+    "REMOVAL_RATE_WINDOW": 10,
+    "REMOVAL_RATE_MIN": 3,
+    "REMOVAL_RATE_THRESHOLD": 40,  # off; e.g. 3 holds every account's first three replies
     # Open flags whose weights add up to this hold a reply until a moderator decides. A flag from
     # an established reader weighs FLAG_WEIGHT, one from a new account (NEW_ACCOUNT_DAYS,
     # NEW_ACCOUNT_MIN_REPLIES) FLAG_WEIGHT_NEW_ACCOUNT: three readers, or six new accounts.
@@ -67,6 +75,9 @@ DEFAULTS: dict[str, object] = {
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
 MINIMUMS = {
+    "REMOVAL_RATE_WINDOW": 1,
+    "REMOVAL_RATE_MIN": 1,
+    "REMOVAL_RATE_THRESHOLD": 1,
     "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
     "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from .conf import forum_settings
 from .errors import Forbidden, ForumError, Refused
@@ -88,6 +89,8 @@ def answer_refusal(
         return Refused("That reply belongs to another article.")
     if article_locked:
         return Forbidden("This discussion is locked: no new replies can be posted.")
+    if not imported and article_closed(article):
+        return Forbidden(f"This discussion closed to new replies on {article.closes_on:%-d %B %Y}.")
     if parent is None or imported:
         return None
     if parent.status == Reply.Status.HELD:
@@ -97,6 +100,12 @@ def answer_refusal(
     if branch_locked:
         return Forbidden("A moderator has locked this branch of the discussion: no new replies here.")
     return None
+
+
+def article_closed(article, today=None) -> bool:
+    """Whether the article's own rule (close N days after publication) has closed it."""
+    closes_on = article.closes_on
+    return closes_on is not None and (today or timezone.localdate()) >= closes_on
 
 
 def edit_window_open(reply: Reply, now) -> bool:

@@ -47,7 +47,9 @@ urlpatterns = [
     path("moderation/replies/<int:pk>/<slug:action>/", moderation.reply_action, name="moderation_action"),
     path("moderation/articles/<slug:slug>/lock/", moderation.article_lock, {"lock": True}, name="moderation_lock_article"),
     path("moderation/articles/<slug:slug>/unlock/", moderation.article_lock, {"lock": False}, name="moderation_unlock_article"),
+    path("moderation/articles/<slug:slug>/rules/", moderation.article_rules, name="moderation_article_rules"),
     path("moderation/users/<str:username>/", moderation.user_page, name="moderation_user"),
+    path("moderation/users/<str:username>/notes/", moderation.user_note, name="moderation_user_note"),
     path("moderation/users/<str:username>/ban/", moderation.user_ban, name="moderation_ban"),
     path("moderation/users/<str:username>/unban/", moderation.user_unban, name="moderation_unban"),
 ]

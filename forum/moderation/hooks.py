@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from forum import policy
 from forum.conf import forum_settings
 from forum.threads.models import Reply
 
@@ -169,3 +170,63 @@ def first_posts_premoderated(*, author, reply, **_) -> Decision:
     if Reply.objects.filter(author=author).published().count() >= first:
         return ALLOW
     return hold("A moderator checks a new account's first replies before they appear.")
+
+
+def article_rules(*, author, article, reply, **_) -> Decision:
+    """The discussion's own rules, set by its moderators: pre-moderation of every reply, and slow
+    mode (one new reply per N minutes per reader in this article; moderators are not slowed)."""
+    if article.premoderate:
+        return hold("Every reply to this discussion is checked by a moderator before it appears.")
+    minutes = article.slow_mode_minutes
+    if not minutes or reply is not None or policy.is_moderator(author):
+        return ALLOW
+    last = (
+        Reply.objects.filter(author=author, article=article, created__isnull=False)
+        .order_by("-created")
+        .values_list("created", flat=True)
+        .first()
+    )
+    if last is None:
+        return ALLOW
+    wait = minutes * 60 - (timezone.now() - last).total_seconds()
+    if wait <= 0:
+        return ALLOW
+    wait = int(wait) + 1
+    return reject(
+        f"This discussion is in slow mode: one reply every {minutes} minute{'s' if minutes != 1 else ''}. "
+        f"You can post again in {_duration(wait)}.",
+        retry_after=wait,
+    )
+
+
+def _duration(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    if not minutes:
+        return f"{seconds} seconds"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+def removal_record(author) -> tuple[int, int]:
+    """(removed, considered) over the author's last FORUM_REMOVAL_RATE_WINDOW replies."""
+    window = forum_settings.REMOVAL_RATE_WINDOW
+    statuses = list(
+        Reply.objects.filter(author=author, created__isnull=False).order_by("-created").values_list("status", flat=True)[:window]
+    )
+    return sum(1 for status in statuses if status == Reply.Status.REMOVED), len(statuses)
+
+
+def removal_rate(*, author, reply, **_) -> Decision:
+    """Pre-moderate an account whose recent replies moderators kept removing: at least
+    FORUM_REMOVAL_RATE_MIN removed, and at least FORUM_REMOVAL_RATE_THRESHOLD percent of the last
+    FORUM_REMOVAL_RATE_WINDOW. It lifts by itself as their approved replies push those out."""
+    if reply is not None or author.date_joined is None:
+        return ALLOW
+    reason = removal_rate_reason(*removal_record(author))
+    return hold(reason) if reason else ALLOW
+
+
+def removal_rate_reason(removed: int, considered: int) -> str:
+    """Why removal_rate holds an account's new replies, or "" when it does not."""
+    if removed < forum_settings.REMOVAL_RATE_MIN or removed * 100 < forum_settings.REMOVAL_RATE_THRESHOLD * considered:
+        return ""
+    return f"Pre-moderated automatically: {removed} of this account's last {considered} replies were removed."

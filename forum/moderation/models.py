@@ -60,6 +60,7 @@ class ModerationLog(models.Model):
         UNLOCK_ARTICLE = "unlock_article", "unlocked an article"
         BAN = "ban", "suspended a user"
         UNBAN = "unban", "lifted a suspension"
+        RULES = "rules", "changed a discussion's rules"
 
     # Null when an automatic rule acted (flags reaching the threshold, manage.py moderate).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -83,3 +84,26 @@ class ModerationLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("the moderation log is append-only")
+
+
+class ModeratorNote(models.Model):
+    """A moderator's note on an account, for the moderators who deal with that person next.
+    Append-only, as the log is: a note is corrected by another note, never edited away."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("moderator notes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("moderator notes are append-only")

@@ -11,6 +11,7 @@ from forum.conf import forum_settings
 from forum.threads.models import Reply
 from forum.threads.presenters import ThreadItem, placeholder_for, reply_in_context
 
+from . import hooks
 from .actions import ReplyAction, offered_actions
 from .models import ModerationLog
 
@@ -88,3 +89,38 @@ def log_rows(entries: list[ModerationLog], *, viewer) -> list[LogRow]:
                 row.history_url = reverse("forum:history", args=[reply.pk])
         rows.append(row)
     return rows
+
+
+@dataclass
+class HistoryReply:
+    reply: Reply
+    status: str
+    excerpt: str
+    url: str  # its moderation page: the reply with its flags and actions
+
+
+@dataclass
+class UserHistory:
+    rows: object
+    replies: list
+    actions: list  # LogRow
+    premoderated: str  # why the removal-rate rule holds this account's new replies, or ""
+    removal_summary: str
+
+
+def user_history(rows, *, viewer) -> UserHistory:
+    replies = [
+        HistoryReply(
+            reply=reply, status=reply.get_status_display(), excerpt=_excerpt(reply.body),
+            url=reverse("forum:moderation_reply", args=[reply.pk]),
+        )
+        for reply in rows.replies
+    ]
+    imported = rows.person.date_joined is None  # the rule leaves imported commenters alone
+    return UserHistory(
+        rows=rows,
+        replies=replies,
+        actions=log_rows(rows.actions, viewer=viewer),
+        premoderated="" if imported else hooks.removal_rate_reason(rows.removed_recently, rows.considered),
+        removal_summary=f"{rows.removed_recently} of the last {rows.considered} replies removed",
+    )

@@ -2,6 +2,7 @@
 readers' flag form. Every action is a POST to a service of forum.moderation.actions, as the
 admin's actions are."""
 
+from dataclasses import asdict
 from functools import wraps
 
 from django.contrib import messages
@@ -19,7 +20,8 @@ from forum.threads import selectors as thread_selectors
 from forum.threads.models import Reply
 from forum.web import status_of
 
-from . import actions, presenters, selectors
+from . import actions, people, presenters, selectors
+from .forms import ArticleRulesForm, NoteForm
 from .models import Flag
 
 
@@ -86,7 +88,9 @@ def article_lock(request, slug, lock):
 @_moderators_only
 def user_page(request, username):
     person = thread_selectors.person_get(username=username)
-    return render(request, "moderation/user.html", {"person": person, "ban": person.suspension_summary()})
+    history = presenters.user_history(selectors.user_history(person), viewer=request.user)
+    context = {"person": person, "ban": person.suspension_summary(), "history": history, "note_form": NoteForm()}
+    return render(request, "moderation/user.html", context)
 
 
 @require_POST
@@ -136,3 +140,28 @@ def flag(request, pk):
         return render(request, "forum/flag.html", context, status=status_of(error))
     messages.success(request, "Thank you: the moderators will look at it.")
     return redirect(reply.get_landing_url())
+
+
+@_moderators_only
+def article_rules(request, slug):
+    article = thread_selectors.article_get(slug=slug, viewer=request.user)
+    form = ArticleRulesForm(request.POST or None, initial=asdict(people.rules_of(article)))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            rules = people.ArticleRules(**form.cleaned_data)
+            people.article_rules_set(article=article, moderator=request.user, rules=rules)
+            messages.success(request, f"The discussion's rules are saved: {rules.describe()}.")
+            return redirect(reverse("forum:moderation_article_rules", args=[article.slug]))
+        status = 400
+    context = {"article": article, "form": form, "closes_on": article.closes_on}
+    return render(request, "moderation/article_rules.html", context, status=status)
+
+
+@require_POST
+@_moderators_only
+def user_note(request, username):
+    person = thread_selectors.person_get(username=username)
+    people.note_add(user=person, moderator=request.user, text=request.POST.get("text", ""))  # it says what is wrong
+    messages.success(request, "The note is added.")
+    return redirect(reverse("forum:moderation_user", args=[person.username]) + "#notes")

@@ -1,13 +1,17 @@
+from dataclasses import asdict
+
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
 
 from forum.imports import admin_views
-from forum.moderation import actions
+from forum.moderation import actions, people
 from forum.moderation.admin import ModerationActions
 
 from . import services
 from .models import Article
+
+RULE_FIELDS = ["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"]
 
 
 @admin.register(Article)
@@ -34,8 +38,21 @@ class ArticleAdmin(ModerationActions, admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        # Through the service, so body_html is rendered and sanitised like every other write.
+        # Through the services: article_save renders and sanitises body_html like every other
+        # write; the discussion's rules are a moderation action, logged (forum.moderation.people).
+        asked = people.ArticleRules(**{name: form.cleaned_data.get(name) for name in RULE_FIELDS})
+        asked = people.ArticleRules(**{**asdict(asked), "reply_prompt": asked.reply_prompt or "",
+                                       "premoderate": bool(asked.premoderate)})
+        if change:
+            stored = Article.objects.get(pk=obj.pk)
+            for name in RULE_FIELDS:
+                setattr(obj, name, getattr(stored, name))
+        else:
+            for name, value in asdict(people.ArticleRules()).items():
+                setattr(obj, name, value)
         services.article_save(article=obj)
+        if asked != people.rules_of(obj):  # staff who are not moderators are refused (403) only then
+            people.article_rules_set(article=obj, moderator=request.user, rules=asked)
 
     @admin.action(description="Publish: readers can see it", permissions=["change"])
     def publish(self, request, queryset):

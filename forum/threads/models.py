@@ -53,6 +53,19 @@ class Article(models.Model):
     link = models.URLField(max_length=500, blank=True, help_text="The article's address on its own site.")
     # An imported article waits here for an editor to review it; only staff can see a draft.
     draft = models.BooleanField(default=False, help_text="Hidden from readers until an editor publishes it.")
+    # The discussion's own rules (forum.policy and the article_rules hook apply them; a
+    # moderator sets them on the article's rules page or in the admin; each change is logged).
+    close_after_days = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Close to new replies this many days after the publication date (an undated article never closes by itself).",
+    )
+    premoderate = models.BooleanField(default=False, help_text="Hold every new reply until a moderator approves it.")
+    slow_mode_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Slow mode: each reader may post one reply per this many minutes here."
+    )
+    reply_prompt = models.CharField(
+        max_length=500, blank=True, help_text="An editor's prompt, shown above the reply box."
+    )
 
     objects = ArticleManager()
 
@@ -70,6 +83,13 @@ class Article(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def closes_on(self):
+        """The day from which no new reply is taken, or None."""
+        if self.close_after_days is None or self.published_on is None:
+            return None
+        return self.published_on + timedelta(days=self.close_after_days)
 
 
 class ReplyQuerySet(models.QuerySet):

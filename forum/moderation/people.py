@@ -1,0 +1,75 @@
+"""Moderators' own records: a discussion's rules, and notes on an account. Both are writes, so
+both are services here, each logged (rules) or append-only (notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from forum import policy
+from forum.errors import Refused
+from forum.rendering import CONTROL_CHARACTERS
+from forum.threads import cache, locks
+from forum.threads.models import Article
+
+from .log import record
+from .models import ModerationLog, ModeratorNote
+
+NOTE_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    close_after_days: int | None = None
+    premoderate: bool = False
+    slow_mode_minutes: int | None = None
+    reply_prompt: str = ""
+
+    def describe(self) -> str:
+        parts = [
+            f"closes {self.close_after_days} days after publication" if self.close_after_days is not None else "",
+            "pre-moderated" if self.premoderate else "",
+            f"slow mode {self.slow_mode_minutes} min" if self.slow_mode_minutes else "",
+            "with a prompt" if self.reply_prompt else "",
+        ]
+        return ", ".join(part for part in parts if part) or "no rules of its own"
+
+
+def rules_of(article: Article) -> ArticleRules:
+    return ArticleRules(
+        close_after_days=article.close_after_days, premoderate=article.premoderate,
+        slow_mode_minutes=article.slow_mode_minutes, reply_prompt=article.reply_prompt,
+    )
+
+
+def article_rules_set(*, article: Article, moderator, rules: ArticleRules) -> Article:
+    """Set a discussion's own rules; logged with what they became. Unchanged rules log nothing."""
+    policy.check(policy.moderator_refusal(moderator))
+    if CONTROL_CHARACTERS.search(rules.reply_prompt):
+        raise Refused("The prompt cannot contain control characters.")
+    with transaction.atomic():
+        article = locks.lock_article(article.pk)
+        if rules_of(article) == rules:
+            return article
+        article.close_after_days = rules.close_after_days
+        article.premoderate = rules.premoderate
+        article.slow_mode_minutes = rules.slow_mode_minutes
+        article.reply_prompt = rules.reply_prompt.strip()
+        article.save(update_fields=["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"])
+        cache.bump(article.pk)  # the prompt and whether the reply box shows are on the page
+        record(actor=moderator, action=ModerationLog.Action.RULES, article=article, detail=rules.describe()[:200])
+    return article
+
+
+def note_add(*, user, moderator, text: str) -> ModeratorNote:
+    policy.check(policy.moderator_refusal(moderator))
+    text = (text or "").strip()
+    if not text:
+        raise Refused("Write the note first: it cannot be empty.")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise Refused(f"A note can be at most {NOTE_MAX_LENGTH} characters; this one has {len(text)}.")
+    if CONTROL_CHARACTERS.search(text):
+        raise Refused("The note cannot contain control characters.")
+    return ModeratorNote.objects.create(user=user, author=moderator, text=text, created=timezone.now())
