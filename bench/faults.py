@@ -405,7 +405,7 @@ def announcements(root_pk: int) -> tuple[int, int]:
 def running_email_tasks() -> int:
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status="RUNNING", task_path__endswith="send_reply_email").count()
+    return DBTaskResult.objects.filter(status="RUNNING", task_path__endswith="send_notification_email").count()
 
 
 def failed_tasks() -> int:

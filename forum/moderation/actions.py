@@ -63,7 +63,7 @@ def _set_status(reply: Reply, status: str, **fields) -> None:
 # --- Readers' flags ------------------------------------------------------------------------------
 
 
-def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "") -> Flag:
+def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "", good_faith: bool = False) -> Flag:
     """A reader reports a reply. When the weights of its open flags reach
     FORUM_FLAG_HOLD_THRESHOLD it is held (forum.policy.flag_weight: a new account's flag weighs
     less). Flagging needs what posting needs: an active, verified account that is not suspended.
@@ -77,6 +77,13 @@ def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "") -> Flag:
     text = _plain_text(text, what="The explanation")
     if reason == Flag.Reason.OTHER and not text:
         raise Refused("Say what is wrong when the reason is 'something else'.")
+    if reason == Flag.Reason.ILLEGAL:
+        if len(text) < 20:
+            raise Refused("An illegal-content notice needs your statement: explain, in a sentence or more, why this is illegal.")
+        if not good_faith:
+            raise Refused("Confirm that you make this notice in good faith.")
+    else:
+        good_faith = False
     policy.check(policy.flag_refusal(user=flagger, reply=reply))
     weight = policy.flag_weight(flagger)
     now = timezone.now()
@@ -84,7 +91,9 @@ def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "") -> Flag:
         current = locks.lock_branch(reply.pk)
         already = Flag.objects.filter(reply=current, flagger=flagger).exists()
         policy.check(policy.flag_refusal(user=flagger, reply=current, already_flagged=already))
-        flag = Flag.objects.create(reply=current, flagger=flagger, reason=reason, text=text, weight=weight, created=now)
+        flag = Flag.objects.create(
+            reply=current, flagger=flagger, reason=reason, text=text, weight=weight, created=now, good_faith=good_faith
+        )
         flags = Flag.objects.filter(reply=current, resolved__isnull=True).aggregate(count=Count("id"), weight=Sum("weight"))
         threshold = forum_settings.FLAG_HOLD_THRESHOLD
         if current.status == Reply.Status.PUBLISHED and flags["weight"] >= threshold:
@@ -111,12 +120,19 @@ def _act_on_reply(
     rule. `change` returns the log entry's detail, if any."""
     with transaction.atomic():
         current = locks.lock_branch(reply.pk)
+        started = timezone.now()
         open_flags = Flag.objects.filter(reply=current, resolved__isnull=True).count() if count_flags else 0
         if not offered(current, open_flags):
             raise refusal(current)
         detail = change(current) or ""
-        _record(actor=moderator, action=action, reply=current, reason=reason, detail=detail)
+        entry = _record(actor=moderator, action=action, reply=current, reason=reason, detail=detail)
+        _decided(entry, [current.pk], since=started)
     return current
+
+
+def _decided(entry: ModerationLog, reply_pks, *, since) -> None:
+    """The flags this action resolved point at it: their reporters are told of this decision."""
+    Flag.objects.filter(reply__in=reply_pks, resolved__gte=since, decision__isnull=True).update(decision=entry)
 
 
 def reply_hold(*, reply: Reply, moderator, reason: str) -> Reply:
@@ -266,9 +282,11 @@ def branch_remove(*, reply: Reply, moderator, reason: str) -> int:
         Reply.objects.filter(pk__in=pks).update(
             status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR, previous_status=F("status")
         )
-        _resolve_flags(pks, timezone.now())
-        _record(actor=moderator, action=ModerationLog.Action.REMOVE_BRANCH, reply=current, reason=reason,
-                detail=f"{len(pks)} replies removed")
+        started = timezone.now()
+        _resolve_flags(pks, started)
+        entry = _record(actor=moderator, action=ModerationLog.Action.REMOVE_BRANCH, reply=current, reason=reason,
+                        detail=f"{len(pks)} replies removed")
+        _decided(entry, pks, since=started)
     return len(pks)
 
 

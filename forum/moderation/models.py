@@ -13,17 +13,25 @@ class Flag(models.Model):
         SPAM = "spam", "Spam"
         ABUSE = "abuse", "Abuse or harassment"
         OFF_TOPIC = "off_topic", "Off-topic"
+        MISINFORMATION = "misinformation", "Misinformation"
+        # A notice under the EU Digital Services Act (article 16): the reporter's statement of why
+        # the content is illegal, and that they believe it in good faith. The decision is sent to
+        # the reporter, and with its reasons to the author (article 17): forum.notifications.
+        ILLEGAL = "illegal", "Illegal content (EU Digital Services Act notice)"
         OTHER = "other", "Something else"
 
     reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="flags")
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flags")
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    text = models.TextField(blank=True, help_text="Required when the reason is 'something else'.")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    text = models.TextField(blank=True, help_text="Required for 'something else', and the statement of an illegal-content notice.")
+    good_faith = models.BooleanField(default=False, help_text="An illegal-content notice: the reporter confirmed it is made in good faith.")
     # What it counts towards FORUM_FLAG_HOLD_THRESHOLD, fixed when it is made (forum.policy.flag_weight):
     # a new account's flag weighs less than an established reader's.
     weight = models.PositiveSmallIntegerField(default=1)
     created = models.DateTimeField()
     resolved = models.DateTimeField(null=True, blank=True)
+    # The moderator's action that resolved it: the decision its reporter is told of.
+    decision = models.ForeignKey("ModerationLog", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["created", "id"]

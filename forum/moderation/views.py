@@ -133,7 +133,8 @@ def flag(request, pk):
         return render(request, "forum/flag.html", context)
     try:
         actions.reply_flag(
-            reply=reply, flagger=request.user, reason=request.POST.get("reason", ""), text=request.POST.get("text", "")
+            reply=reply, flagger=request.user, reason=request.POST.get("reason", ""), text=request.POST.get("text", ""),
+            good_faith=request.POST.get("good_faith") == "on",
         )
     except ForumError as error:
         context["error"] = error.message

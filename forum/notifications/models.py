@@ -7,14 +7,25 @@ from forum.threads.models import Reply
 
 
 class Notification(models.Model):
-    """Someone replied to you."""
+    """Someone replied to you; or a moderator decided about your reply, or about your report."""
 
+    class Kind(models.TextChoices):
+        REPLY = "reply", "A reply to you"
+        # The statement of reasons the EU Digital Services Act (article 17) asks for.
+        DECISION = "decision", "A moderation decision about your reply"
+        # The outcome of an illegal-content notice, for its reporter (article 16).
+        REPORT = "report", "The decision on your report"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    # Set in the transaction that sent the email (forum.notifications.services.send_reply_email).
+    # Set in the transaction that sent the email (forum.notifications.services.send_notification_email).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A decision or a report's outcome: the moderation log entry, and the notice as written then.
+    entry = models.ForeignKey("forum.ModerationLog", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -22,5 +33,12 @@ class Notification(models.Model):
         constraints = [
             # Told once of a reply, however many times it is approved: the receivers run after
             # the commit, outside any lock, so this is what keeps two of them from both telling.
-            models.UniqueConstraint(fields=["recipient", "reply"], name="notification_once_per_reply"),
+            models.UniqueConstraint(
+                fields=["recipient", "reply"], condition=models.Q(kind="reply"), name="notification_once_per_reply"
+            ),
+            # One notice per decision and reader, however often its task runs.
+            models.UniqueConstraint(
+                fields=["recipient", "entry", "kind"], condition=models.Q(entry__isnull=False),
+                name="notification_once_per_decision",
+            ),
         ]

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from forum.moderation.models import ModerationLog
 from forum.signals import reply_moderated, reply_posted
 
+from .decisions import notify_decision
 from .services import notify_parent_author
 
 
@@ -17,6 +18,7 @@ def reply_was_posted(sender, reply, **kwargs):
 
 
 @receiver(reply_moderated, dispatch_uid="notify-parent-author-on-approval")
-def reply_was_moderated(sender, reply, action, **kwargs):
+def reply_was_moderated(sender, reply, entry, action, **kwargs):
     if action == ModerationLog.Action.APPROVE:
         notify_parent_author(reply)
+    notify_decision(reply=reply, entry=entry)

@@ -32,17 +32,18 @@ def notify_parent_author(reply: Reply) -> Notification | None:
     recipient = parent.author
     with transaction.atomic():
         notification, told_now = Notification.objects.get_or_create(
-            recipient=recipient, reply=reply, defaults={"created": reply.created or timezone.now()}
+            recipient=recipient, reply=reply, kind=Notification.Kind.REPLY,
+            defaults={"created": reply.created or timezone.now()},
         )
         if not told_now:
             return None
         if recipient.email_on_reply and recipient.email:
-            enqueue(send_reply_email, notification.pk)
+            enqueue(send_notification_email, notification.pk)
     return notification
 
 
 @durable_task
-def send_reply_email(notification_id: int) -> str:
+def send_notification_email(notification_id: int) -> str:
     """Send a notification's email at most once per success: the row is locked while sending and
     marked sent in the same transaction. A worker killed between the mail server's acceptance and
     the commit sends it again when the task reruns (at least once, never silently lost)."""
@@ -55,24 +56,38 @@ def send_reply_email(notification_id: int) -> str:
         )
         if notification is None or notification.emailed_at is not None:
             return "nothing to send"
-        recipient, reply = notification.recipient, notification.reply
-        if not (recipient.email_on_reply and recipient.email) or reply.status != Reply.Status.PUBLISHED:
+        message = _compose(notification)
+        if message is None:
             return "no longer wanted"
-        link = absolute_url(reply.get_landing_url())
+        subject, body = message
         EmailMessage(
-            subject=f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
-            body=(
-                f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
-                f"Read it in its thread: {link}\n\n"
-                f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n"
-            ),
-            to=[recipient.email],
+            subject=subject,
+            body=body,
+            to=[notification.recipient.email],
             # Lets a mail log (and bench/faults.py) tell a second copy of one email from another email.
             headers={"X-Forum-Notification": str(notification.pk)},
         ).send(fail_silently=False)  # a failed send raises, so the task retries with backoff
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return "sent"
+
+
+def _compose(notification: Notification) -> tuple[str, str] | None:
+    """(subject, body), or None when the email is no longer wanted."""
+    recipient, reply = notification.recipient, notification.reply
+    link = absolute_url(reply.get_landing_url())
+    if notification.kind != Notification.Kind.REPLY:  # a legal notice: sent whatever the settings say
+        subject = "A moderation decision about your reply" if notification.kind == Notification.Kind.DECISION \
+            else "The decision on your report"
+        return f"{subject} on \u201c{reply.article.title}\u201d", f"{notification.text}\n\nThe reply: {link}\n"
+    if not (recipient.email_on_reply and recipient.email) or reply.status != Reply.Status.PUBLISHED:
+        return None
+    return (
+        f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
+        f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
+        f"Read it in its thread: {link}\n\n"
+        f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n",
+    )
 
 
 def notification_open(*, notification: Notification, user) -> Notification:

@@ -113,7 +113,9 @@ def test_a_held_reply_notifies_nobody_until_a_moderator_approves_it_and_then_onc
     # Held again by a moderator, then approved again: no second notification.
     committed(actions.reply_hold, reply=held, moderator=moderator, reason="Second look")
     committed(actions.reply_approve, reply=held, moderator=moderator)
-    assert Notification.objects.filter(reply=held).count() == 1
+    assert Notification.objects.filter(reply=held, kind=Notification.Kind.REPLY).count() == 1
+    # (bob was told of the hold itself: a moderation decision about his reply, issue 14)
+    assert Notification.objects.get(reply=held, kind=Notification.Kind.DECISION).recipient == bob
 
 
 def test_a_reader_is_told_of_a_reply_once_even_if_two_approvals_race(conversation, committed):

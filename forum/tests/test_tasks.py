@@ -95,10 +95,10 @@ def test_a_send_that_keeps_failing_is_kept_as_failed_for_staff(queue, conversati
         run_worker()
         time.sleep(1.1 * 2)  # the backoff doubles: 1 s, 2 s
     failed = DBTaskResult.objects.get(status="FAILED")
-    assert failed.task_path.endswith("send_reply_email")
+    assert failed.task_path.endswith("send_notification_email")
     assert "ConnectionRefusedError" in failed.exception_class_path
     page = admin_client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
-    assert page.status_code == 200 and "send_reply_email" in page.content.decode()
+    assert page.status_code == 200 and "send_notification_email" in page.content.decode()
     assert Notification.objects.get().emailed_at is None
 
 
