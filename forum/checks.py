@@ -28,6 +28,12 @@ def moderation_hooks_import(app_configs, **kwargs):
             continue
         if not callable(hook):
             errors.append(Error(f"FORUM_MODERATION_HOOKS: {path!r} is not callable", id="forum.E002"))
+    if "forum.moderation.toxicity.toxicity" in forum_settings.MODERATION_HOOKS:
+        from .moderation import toxicity
+
+        if not toxicity.available():
+            errors.append(Error("FORUM_MODERATION_HOOKS lists the toxicity hook, but its model is not installed",
+                                id="forum.E006", hint="pip install -r requirements-toxicity.txt"))
     return errors
 
 

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, object] = {
     # (forum.moderation.hooks.removal_rate): at least MIN removed, and THRESHOLD percent of the
     # last WINDOW replies.
     "REMOVAL_RATE_WINDOW": 10,
+    # forum.moderation.toxicity (optional, off): a reply scored at or above this is nudged, then held.
+    "TOXICITY_THRESHOLD": 0.8,
     "REMOVAL_RATE_MIN": 3,
     "REMOVAL_RATE_THRESHOLD": 40,  # off; e.g. 3 holds every account's first three replies
     # Open flags whose weights add up to this hold a reply until a moderator decides. A flag from

@@ -22,6 +22,11 @@ class Refused(ForumError):
     """The input, or the state of what it acts on, does not allow it: an empty reply, a removed parent."""
 
 
+class Nudged(Refused):
+    """A warning the writer may overrule: a moderation hook thinks the reply may read as abusive.
+    The form comes back with the text and a "post it anyway" box; posted anyway, it is held."""
+
+
 class Forbidden(ForumError):
     """This user may not do this: someone else's reply, a locked discussion, a suspended account."""
 

@@ -37,6 +37,8 @@ class Decision:
     verdict: Verdict
     reason: str = ""  # shown to the author
     retry_after: int | None = None  # seconds, for rate limits: answered with 429 and Retry-After
+    # A REJECT the writer may overrule (forum.errors.Nudged): the form offers "post it anyway".
+    nudge: bool = False
 
 
 ALLOW = Decision(Verdict.ALLOW)
@@ -48,6 +50,10 @@ def hold(reason: str) -> Decision:
 
 def reject(reason: str, *, retry_after: int | None = None) -> Decision:
     return Decision(Verdict.REJECT, reason, retry_after)
+
+
+def nudge(reason: str) -> Decision:
+    return Decision(Verdict.REJECT, reason, nudge=True)
 
 
 _imported: dict[str, object] = {}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from forum import policy, signals
 from forum.conf import forum_settings
-from forum.errors import RateLimited, Refused
+from forum.errors import Nudged, RateLimited, Refused
 from forum.moderation import hooks
 from forum.moderation import log as moderation_log
 from forum.rendering import CONTROL_CHARACTERS, render_markdown
@@ -44,6 +44,8 @@ def _moderate(**kwargs) -> hooks.Decision:
     if decision.verdict == hooks.Verdict.REJECT:
         if decision.retry_after:
             raise RateLimited(decision.reason, retry_after=decision.retry_after)
+        if decision.nudge:
+            raise Nudged(decision.reason)
         raise Refused(decision.reason)
     return decision
 

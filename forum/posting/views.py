@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from forum import policy
 from forum.conf import forum_settings
-from forum.errors import Forbidden, ForumError
+from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
 from forum.threads import presenters, selectors
 from forum.web import refusal_page, status_of, with_retry_after
@@ -115,7 +115,8 @@ def reply(request, slug, parent_pk=None):
         # Kept, so the link in the verification email (or a sign-in) leads back to it.
         draft_keep(request, article, parent, form.cleaned_data["body"])
         form.add_error(None, error.message)
-        response = render(request, "forum/reply.html", {**context, "form": form}, status=status_of(error))
+        nudged = isinstance(error, Nudged)  # the form offers "post it anyway"
+        response = render(request, "forum/reply.html", {**context, "form": form, "nudged": nudged}, status=status_of(error))
         return with_retry_after(response, error)
     _draft_drop(request, article, parent)
     if new.status == new.Status.HELD:
