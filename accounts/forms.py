@@ -9,7 +9,9 @@ class SettingsForm(forms.Form):
     display_name = forms.CharField(
         max_length=150, required=False, help_text="Shown on your replies instead of your username."
     )
-    email_on_reply = forms.BooleanField(required=False, label="Email me when someone replies to me")
+    email_on_reply = forms.BooleanField(required=False, label="Email me when someone replies to me or mentions me")
+    follow_email = forms.ChoiceField(choices=User.FollowEmail.choices, label="Discussions I follow", required=False)
+    follow_on_reply = forms.BooleanField(required=False, label="Follow a discussion when I reply to it")
 
 
 class NameCheckedMixin:

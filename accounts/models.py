@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
@@ -30,8 +31,17 @@ class User(AbstractUser):
     # they joined, and a made-up date would show on their profile as fact.
     date_joined = models.DateTimeField(default=timezone.now, null=True, blank=True)
     email_on_reply = models.BooleanField(
-        default=True, help_text="Send me an email when someone replies to me."
+        default=True, help_text="Send me an email when someone replies to me or mentions me."
     )
+
+    class FollowEmail(models.TextChoices):
+        EACH = "each", "An email for each new reply"
+        DIGEST = "digest", "One email a day with the new replies"
+        OFF = "off", "No email (the notifications page only)"
+
+    # Discussions a reader follows tell them of every new reply (forum.notifications.follows).
+    follow_email = models.CharField(max_length=6, choices=FollowEmail.choices, default=FollowEmail.EACH)
+    follow_on_reply = models.BooleanField(default=True, help_text="Follow a discussion when I reply to it.")
     # A ban stops posting, not reading. banned_at set and banned_until empty means for good.
     banned_at = models.DateTimeField(null=True, blank=True)
     banned_until = models.DateTimeField(null=True, blank=True)
@@ -101,3 +111,20 @@ def _kept_mark(stored: str | None, skeleton: str | None) -> str | None:
     if stored and skeleton and stored.startswith(f"{skeleton}#"):
         return stored
     return skeleton
+
+
+class Ignore(models.Model):
+    """`user` does not want to hear from `ignored`: their replies fold to one line for `user`,
+    and neither their replies nor their @mentions notify `user`. A moderator can be ignored as a
+    writer, but never out of moderation: decisions and notices still reach the person."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignoring")
+    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ignored"], name="ignore_once"),
+            models.CheckConstraint(condition=~models.Q(user=models.F("ignored")), name="ignore_not_oneself"),
+        ]

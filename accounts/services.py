@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
-from .models import User
+from .models import Ignore, User
 from .names import (
     INVISIBLE_CHARACTERS,
     ROLE_NAMES,
@@ -171,13 +171,19 @@ def imported_accounts_claim(*, user: User, email: str, now) -> list[User]:
     return claimed
 
 
-def user_settings_save(*, user: User, display_name: str, email_on_reply: bool) -> User:
+def user_settings_save(
+    *, user: User, display_name: str, email_on_reply: bool, follow_email: str = User.FollowEmail.EACH,
+    follow_on_reply: bool = True,
+) -> User:
     """Raises NameRefused when the display name cannot be used (check_name_available)."""
     check_name_available(display_name, user=user)
     display_name = normalise_name(display_name)
     user.display_name = display_name
     user.email_on_reply = email_on_reply
-    user.save(update_fields=["display_name", "display_canonical", "display_skeleton", "email_on_reply"])
+    user.follow_email = follow_email or user.follow_email  # a form without the field leaves it as it was
+    user.follow_on_reply = follow_on_reply
+    user.save(update_fields=["display_name", "display_canonical", "display_skeleton", "email_on_reply",
+                             "follow_email", "follow_on_reply"])
     return user
 
 
@@ -239,3 +245,21 @@ def suspension_lift(*, user: User) -> User | None:
     current.ban_reason = ""
     current.save(update_fields=["banned_at", "banned_until", "ban_reason"])
     return current
+
+
+class IgnoreRefused(ValidationError):
+    pass
+
+
+def ignore_add(*, user: User, ignored: User, now) -> Ignore:
+    """`user` stops hearing from `ignored` (accounts.models.Ignore). Asking twice changes nothing."""
+    if ignored.pk == user.pk:
+        raise IgnoreRefused("You cannot ignore yourself.")
+    ignore, _ = Ignore.objects.get_or_create(user=user, ignored=ignored, defaults={"created": now})
+    return ignore
+
+
+def ignore_remove(*, user: User, ignored: User) -> bool:
+    """A reader's own preference, not anyone's content: the row goes."""
+    deleted, _ = Ignore.objects.filter(user=user, ignored=ignored).delete()
+    return bool(deleted)

@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
+    path("settings/ignore/", views.ignore, name="ignore"),
 ]

@@ -52,6 +52,8 @@ DEFAULTS: dict[str, object] = {
     # Open flags whose weights add up to this hold a reply until a moderator decides. A flag from
     # an established reader weighs FLAG_WEIGHT, one from a new account (NEW_ACCOUNT_DAYS,
     # NEW_ACCOUNT_MIN_REPLIES) FLAG_WEIGHT_NEW_ACCOUNT: three readers, or six new accounts.
+    # @names linked and told in one reply, at most (forum.mentions).
+    "MENTIONS_MAX": 10,
     "FLAG_HOLD_THRESHOLD": 6,
     "FLAG_WEIGHT": 2,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,

@@ -1,7 +1,9 @@
 """The forum app's models, gathered where Django looks for them. Each is defined in its domain."""
 
 from forum.moderation.models import Flag, ModerationLog, ModeratorNote
-from forum.notifications.models import Notification
+from forum.notifications.models import ArticleFollow, Notification
 from forum.threads.models import Article, ArticleVisit, Reply, ReplyRevision
 
-__all__ = ["Article", "ArticleVisit", "Flag", "ModerationLog", "ModeratorNote", "Notification", "Reply", "ReplyRevision"]
+__all__ = [
+    "Article", "ArticleFollow", "ArticleVisit", "Flag", "ModerationLog", "ModeratorNote", "Notification", "Reply", "ReplyRevision",
+]

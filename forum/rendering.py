@@ -17,6 +17,7 @@ from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdownify import MarkdownConverter
 
 # breaks: a single newline is a line break, as Discourse and most comment boxes treat it; the
@@ -38,13 +39,85 @@ ALLOWED_TAGS = {
     "p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li", "hr",
     "h2", "h3", "h4", "del", "s",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "ol": {"start"}}
 LINK_REL = "nofollow ugc noopener noreferrer"
 
 
-def render_markdown(source: str) -> str:
-    """Return HTML that is safe to put into a page as it is."""
-    html = _markdown.render(source)
+# @name, not inside a word or an address (a@b.org), ending on a letter, digit or underscore.
+MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]*[A-Za-z0-9_])")
+
+
+def _mention_texts(tokens):
+    """The text tokens where a mention counts: not in a quote (the quoted writer did not call
+    anyone in), a code span or block, or a link's text."""
+    quote_depth = 0
+    for token in tokens:
+        if token.type == "blockquote_open":
+            quote_depth += 1
+        elif token.type == "blockquote_close":
+            quote_depth -= 1
+        elif token.type == "inline" and quote_depth == 0:
+            link_depth = 0
+            for child in token.children or []:
+                if child.type == "link_open":
+                    link_depth += 1
+                elif child.type == "link_close":
+                    link_depth -= 1
+                elif child.type == "text" and link_depth == 0:
+                    yield token, child
+
+
+def mentioned_names(source: str) -> list[str]:
+    """The @names a text calls in, in order, each once (case-insensitively)."""
+    seen = {}
+    for _, text in _mention_texts(_markdown.parse(source)):
+        for name in MENTION.findall(text.content):
+            seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _link_mentions(state):
+    """markdown-it core rule: each @name of an existing account (env["mentions"]: casefolded
+    name -> username, looked up by the caller) becomes a link to their profile."""
+    known = state.env.get("mentions") or {}
+    if not known:
+        return
+    for inline, text in list(_mention_texts(state.tokens)):
+        pieces, last = [], 0
+        for match in MENTION.finditer(text.content):
+            username = known.get(match.group(1).casefold())
+            if username is None:
+                continue
+            pieces.append(("text", text.content[last:match.start()]))
+            pieces.append(("mention", username, match.group(0)))
+            last = match.end()
+        if not pieces:
+            continue
+        pieces.append(("text", text.content[last:]))
+        replacement = []
+        for piece in pieces:
+            if piece[0] == "text":
+                if piece[1]:
+                    token = Token("text", "", 0)
+                    token.content = piece[1]
+                    replacement.append(token)
+                continue
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": f"/u/{piece[1]}/", "class": "mention"}
+            label = Token("text", "", 0)
+            label.content = piece[2]
+            replacement += [opening, label, Token("link_close", "a", -1)]
+        position = inline.children.index(text)
+        inline.children[position:position + 1] = replacement
+
+
+_markdown.core.ruler.push("mentions", _link_mentions)
+
+
+def render_markdown(source: str, *, mentions: dict[str, str] | None = None) -> str:
+    """Return HTML that is safe to put into a page as it is. `mentions`: the @names to link, as
+    forum.mentions.resolve looked them up (rendering itself reads no database)."""
+    html = _markdown.render(source, {"mentions": mentions or {}})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from config.replicas import replica_reads
 
@@ -19,7 +20,9 @@ urlpatterns = [
     path("articles/<slug:slug>/", threads.article, name="article"),
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
-    path("users/<str:username>/", threads.profile, name="profile"),
+    path("u/<str:username>/", threads.profile, name="profile"),
+    # Where profiles were before /u/ (issue 10): old links keep working.
+    path("users/<str:username>/", RedirectView.as_view(pattern_name="forum:profile", permanent=True)),
     path("articles/<slug:slug>/feed/", replica_reads(feeds.ArticleRepliesFeed(), signed_in=True), name="article_feed"),
     path("users/<str:username>/feed/", replica_reads(feeds.UserRepliesFeed(), signed_in=True), name="profile_feed"),
     # Search
@@ -37,6 +40,8 @@ urlpatterns = [
     path("preview/", posting.preview, name="preview"),
     # Notifications
     path("notifications/", notifications.notifications, name="notifications"),
+    path("articles/<slug:slug>/follow/", notifications.follow, name="follow"),
+    path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification"),
     # Moderation
     path("replies/<int:pk>/flag/", moderation.flag, name="flag"),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from forum.threads.models import Reply
+from forum.threads.models import Article, Reply
 
 
 class Notification(models.Model):
@@ -11,6 +11,8 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         REPLY = "reply", "A reply to you"
+        MENTION = "mention", "You were mentioned"
+        FOLLOW = "follow", "A new reply in a discussion you follow"
         # The statement of reasons the EU Digital Services Act (article 17) asks for.
         DECISION = "decision", "A moderation decision about your reply"
         # The outcome of an illegal-content notice, for its reporter (article 16).
@@ -33,8 +35,11 @@ class Notification(models.Model):
         constraints = [
             # Told once of a reply, however many times it is approved: the receivers run after
             # the commit, outside any lock, so this is what keeps two of them from both telling.
+            # One notice per reply and reader, whichever reason came first: an answer to you that
+            # also mentions you, in a discussion you follow, is one notification.
             models.UniqueConstraint(
-                fields=["recipient", "reply"], condition=models.Q(kind="reply"), name="notification_once_per_reply"
+                fields=["recipient", "reply"], condition=models.Q(kind__in=["reply", "mention", "follow"]),
+                name="notification_once_per_reply",
             ),
             # One notice per decision and reader, however often its task runs.
             models.UniqueConstraint(
@@ -42,3 +47,15 @@ class Notification(models.Model):
                 name="notification_once_per_decision",
             ),
         ]
+
+
+class ArticleFollow(models.Model):
+    """A reader follows a discussion: each new published reply in it is a notification, and an
+    email or a daily digest as their settings say (User.follow_email)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="followers")
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="follow_once")]

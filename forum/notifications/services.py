@@ -9,15 +9,17 @@ lock or fails a post, and a failed send is retried.
 from __future__ import annotations
 
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import ignores
 from forum.errors import NotFound
 from forum.threads.models import Reply
 from forum.web import absolute_url
 from jobs import durable_task, enqueue
 
+from . import unsubscribe
 from .models import Notification
 
 
@@ -30,15 +32,20 @@ def notify_parent_author(reply: Reply) -> Notification | None:
     if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
         return None
     recipient = parent.author
-    with transaction.atomic():
-        notification, told_now = Notification.objects.get_or_create(
-            recipient=recipient, reply=reply, kind=Notification.Kind.REPLY,
-            defaults={"created": reply.created or timezone.now()},
-        )
-        if not told_now:
-            return None
-        if recipient.email_on_reply and recipient.email:
-            enqueue(send_notification_email, notification.pk)
+    if ignores(user_id=recipient.pk, writer_id=reply.author_id):
+        return None  # they chose not to hear from this writer
+    try:
+        with transaction.atomic():
+            notification, told_now = Notification.objects.get_or_create(
+                recipient=recipient, reply=reply, kind=Notification.Kind.REPLY,
+                defaults={"created": reply.created or timezone.now()},
+            )
+            if not told_now:
+                return None
+            if recipient.email_on_reply and recipient.email:
+                enqueue(send_notification_email, notification.pk)
+    except IntegrityError:  # told of this reply already, for another reason
+        return None
     return notification
 
 
@@ -59,35 +66,89 @@ def send_notification_email(notification_id: int) -> str:
         message = _compose(notification)
         if message is None:
             return "no longer wanted"
-        subject, body = message
-        EmailMessage(
-            subject=subject,
-            body=body,
-            to=[notification.recipient.email],
-            # Lets a mail log (and bench/faults.py) tell a second copy of one email from another email.
-            headers={"X-Forum-Notification": str(notification.pk)},
-        ).send(fail_silently=False)  # a failed send raises, so the task retries with backoff
+        subject, body, scope = message
+        headers = {"X-Forum-Notification": str(notification.pk)}  # tells a second copy from another email
+        if scope:
+            headers.update(unsubscribe.headers_for(notification.recipient, scope))
+            body += f"\nUnsubscribe from these emails in one click: {unsubscribe.link_for(notification.recipient, scope)}\n"
+        EmailMessage(subject=subject, body=body, to=[notification.recipient.email], headers=headers).send(
+            fail_silently=False  # a failed send raises, so the task retries with backoff
+        )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return "sent"
 
 
-def _compose(notification: Notification) -> tuple[str, str] | None:
-    """(subject, body), or None when the email is no longer wanted."""
+def _compose(notification: Notification) -> tuple[str, str, str] | None:
+    """(subject, body, unsubscribe scope or ""), or None when the email is no longer wanted."""
     recipient, reply = notification.recipient, notification.reply
     link = absolute_url(reply.get_landing_url())
-    if notification.kind != Notification.Kind.REPLY:  # a legal notice: sent whatever the settings say
-        subject = "A moderation decision about your reply" if notification.kind == Notification.Kind.DECISION \
+    kind, title = notification.kind, reply.article.title
+    if kind in (Notification.Kind.DECISION, Notification.Kind.REPORT):  # a legal notice: whatever the settings
+        subject = "A moderation decision about your reply" if kind == Notification.Kind.DECISION \
             else "The decision on your report"
-        return f"{subject} on \u201c{reply.article.title}\u201d", f"{notification.text}\n\nThe reply: {link}\n"
-    if not (recipient.email_on_reply and recipient.email) or reply.status != Reply.Status.PUBLISHED:
+        return f"{subject} on \u201c{title}\u201d", f"{notification.text}\n\nThe reply: {link}\n", ""
+    if not recipient.email or reply.status != Reply.Status.PUBLISHED:
         return None
+    writer = reply.author.public_name
+    if kind == Notification.Kind.FOLLOW:
+        if recipient.follow_email != recipient.FollowEmail.EACH:
+            return None
+        return (
+            f"New reply by {writer} on \u201c{title}\u201d",
+            f"{writer} wrote, in a discussion you follow:\n\n{reply.body}\n\nRead it in its thread: {link}\n",
+            f"follow:{reply.article_id}",
+        )
+    if not recipient.email_on_reply:
+        return None
+    verb = "mentioned you" if kind == Notification.Kind.MENTION else "replied to you"
     return (
-        f"{reply.author.public_name} replied to you on \u201c{reply.article.title}\u201d",
-        f"{reply.author.public_name} replied to you:\n\n{reply.body}\n\n"
-        f"Read it in its thread: {link}\n\n"
+        f"{writer} {verb} on \u201c{title}\u201d",
+        f"{writer} {verb}:\n\n{reply.body}\n\nRead it in its thread: {link}\n\n"
         f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n",
+        unsubscribe.REPLIES,
     )
+
+
+@durable_task
+def send_digest_email(recipient_id: int, since: str) -> str:
+    """The day's new replies in a digest reader's followed discussions, in one email; each one
+    marked emailed in the transaction that sends it, so a rerun sends nothing twice."""
+    with transaction.atomic():
+        notes = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient_id=recipient_id, kind=Notification.Kind.FOLLOW, emailed_at__isnull=True,
+                    read_at__isnull=True, created__gte=since, reply__status=Reply.Status.PUBLISHED)
+            .select_related("recipient", "reply__author", "reply__article")
+            .order_by("reply__article_id", "created", "id")
+        )
+        if not notes or notes[0].recipient.follow_email != notes[0].recipient.FollowEmail.DIGEST:
+            return "nothing to send"
+        recipient = notes[0].recipient
+        lines, articles = [], []
+        for note in notes:
+            reply = note.reply
+            if reply.article_id not in articles:
+                articles.append(reply.article_id)
+                lines.append(f"\n\u201c{reply.article.title}\u201d")
+            excerpt = " ".join(reply.body.split())[:200]
+            lines.append(f"- {reply.author.public_name}: {excerpt}\n  {absolute_url(reply.get_landing_url())}")
+        body = f"New replies in the discussions you follow:\n{chr(10).join(lines)}\n"
+        headers = {}
+        if len(articles) == 1:  # one discussion: its link stops it; several: the settings do
+            headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
+            body += f"\nUnsubscribe in one click: {unsubscribe.link_for(recipient, f'follow:{articles[0]}')}\n"
+        else:
+            for article_id in articles:
+                body += f"\nStop emails about one of them: {unsubscribe.link_for(recipient, f'follow:{article_id}')}"
+            headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
+        body += f"\nChoose how often these come in your settings: {absolute_url(reverse('accounts:settings'))}\n"
+        EmailMessage(
+            subject=f"{len(notes)} new repl{'y' if len(notes) == 1 else 'ies'} in the discussions you follow",
+            body=body, to=[recipient.email], headers=headers,
+        ).send(fail_silently=False)
+        Notification.objects.filter(pk__in=[note.pk for note in notes]).update(emailed_at=timezone.now())
+    return f"sent {len(notes)}"
 
 
 def notification_open(*, notification: Notification, user) -> Notification:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from forum import policy, signals
+from forum import mentions, policy, signals
 from forum.conf import forum_settings
 from forum.errors import Nudged, RateLimited, Refused
 from forum.moderation import hooks
@@ -85,7 +85,7 @@ def reply_create(
         article=article,
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, mentions=mentions.resolve(body)),
         created=None if imported else timezone.now(),
         form_token=form_token or None,
         status=Reply.Status.HELD if held else Reply.Status.PUBLISHED,
@@ -143,7 +143,7 @@ def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
     policy.check(policy.author_refusal(editor))
     body = clean_body(body)
     decision = _moderate(author=editor, article=reply.article, parent=reply.parent, body=body, reply=reply, request=request)
-    body_html = render_markdown(body)
+    body_html = render_markdown(body, mentions=mentions.resolve(body))
     with transaction.atomic():
         current = locks.lock_branch(reply.pk, answering=True)
         now = timezone.now()

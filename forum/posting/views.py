@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from forum import policy
+from forum import mentions, policy
 from forum.conf import forum_settings
 from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
@@ -65,7 +65,8 @@ def _posted_form(request, template: str, context: dict):
     if not form.is_valid():
         return form, render(request, template, {**context, "form": form}, status=400)
     if "preview" in request.POST:
-        preview = stored_html(render_markdown(form.cleaned_data["body"]))
+        body = form.cleaned_data["body"]
+        preview = stored_html(render_markdown(body, mentions=mentions.resolve(body)))
         return form, render(request, template, {**context, "form": form, "preview": preview})
     return form, None
 
@@ -177,4 +178,4 @@ def preview(request):
         body = services.clean_body(request.POST.get("body", ""))
     except ForumError as error:
         return HttpResponse(error.message, status=status_of(error), content_type="text/plain")
-    return HttpResponse(render_markdown(body), content_type="text/html; charset=utf-8")
+    return HttpResponse(render_markdown(body, mentions=mentions.resolve(body)), content_type="text/html; charset=utf-8")

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import ignores
 from config.replicas import replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
@@ -163,4 +164,11 @@ def profile(request, username):
     person = selectors.person_get(username=username)
     replies = Paginator(selectors.replies_by(person, viewer=request.user), REPLIES_PER_PROFILE_PAGE)
     page = replies.get_page(request.GET.get("page"))
-    return render(request, "accounts/profile.html", {"person": person, "page": page})
+    viewer = request.user
+    context = {
+        "person": person, "page": page,
+        # Ignoring is offered to a signed-in reader on someone else's page.
+        "may_ignore": viewer.is_authenticated and viewer.pk != person.pk,
+        "ignored": viewer.is_authenticated and viewer.pk != person.pk and ignores(user_id=viewer.pk, writer_id=person.pk),
+    }
+    return render(request, "accounts/profile.html", context)
