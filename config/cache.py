@@ -17,11 +17,13 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("forum.cache")
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# ReadOnlyError: a replica promoted by a failover that clients reach before they see the change.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
 RETRY_SECONDS = 2.0
 
 

@@ -1,4 +1,7 @@
-"""The task queue's rows in the admin: django_tasks_db's read-only list, plus "run again"."""
+"""The task queue's rows in the admin: django_tasks_db's read-only list, plus "run again".
+
+Superusers only: a queued email's row holds the whole message, a password-reset link included,
+so the rows are as secret as the mailbox."""
 
 from django.contrib import admin, messages
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -12,6 +15,12 @@ admin.site.unregister(DBTaskResult)
 @admin.register(DBTaskResult)
 class TaskAdmin(DBTaskResultAdmin):
     actions = ["run_again"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     @admin.action(description="Run the selected failed tasks again", permissions=["view"])
     def run_again(self, request, queryset):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.shortcuts import render
 
 from .conf import forum_settings
@@ -81,8 +82,17 @@ def _form_is_utf8(request) -> bool:
         except UnicodeDecodeError:
             return False
     elif content_type == "multipart/form-data":
+        # A file upload (the admin's imports) is bytes, checked by its own form, and may be too
+        # big to read here: Django's upload handlers stream it. Only a form of text fields sent
+        # as multipart, small enough to hold, is checked.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return True
+        body = request.body
+        if b'filename="' in body:
+            return True
         try:
-            request.body.decode("utf-8")  # the forum takes no file uploads: every part is text
+            body.decode("utf-8")
         except UnicodeDecodeError:
             return False
     return True

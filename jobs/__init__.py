@@ -35,7 +35,8 @@ DEFAULTS = {
     "TASK_ATTEMPTS": 8,  # 5 s, 10 s, ... 320 s apart: about ten minutes of retrying in all
     "TASK_RETRY_BASE_SECONDS": 5,
     "TASK_RETRY_MAX_SECONDS": 600,
-    "TASK_LEASE_SECONDS": 600,
+    # Longer than any task runs: a 100,000-post Disqus import took 381 s (bench/README.md).
+    "TASK_LEASE_SECONDS": 3600,
 }
 
 
@@ -97,8 +98,9 @@ def recover_interrupted(worker_id: str) -> int:
 
     Two kinds: the rows this worker id held when it died (a worker restarted under its old id,
     as `make serve` and docs/deploy.md name them), and rows running longer than
-    TASK_LEASE_SECONDS under any id (a worker that never came back). A live worker's task
-    never runs that long: sends time out after EMAIL_TIMEOUT."""
+    TASK_LEASE_SECONDS under any id (a worker that never came back), which must be longer than
+    any task runs: emails time out after EMAIL_TIMEOUT, and an import of 100,000 posts took
+    about 6 minutes. The check is made when a worker starts."""
     from django_tasks_db.models import DBTaskResult
 
     stale = timezone.now() - timedelta(seconds=setting("TASK_LEASE_SECONDS"))

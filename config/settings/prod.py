@@ -40,12 +40,16 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # a PostgreSQL connection set-up per request, and the health check replaces a connection the
 # server closed meanwhile instead of failing the request on it.
 DATABASES = {
+    **DATABASES,  # the replica too, when DATABASE_REPLICA_URL is set
     "default": {
         **DATABASES["default"],
         "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
     }
 }
+if "replica" in DATABASES:
+    DATABASES["replica"] = {**DATABASES["replica"], "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+                            "CONN_HEALTH_CHECKS": True}
 
 # Tasks are rows, committed with the write that queued them, and `manage.py worker` runs them
 # (docs/deploy.md): no email is sent inside a request.

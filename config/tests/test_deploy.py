@@ -92,3 +92,9 @@ logging.getLogger("forum.moderation").info("reply 7 removed by moderator 2")
     assert len(lines) == 2, result.stdout
     assert re.search(r" forum\.requests GET /some/page/ 301 \d+ms user=-$", lines[0])
     assert lines[1].endswith(" forum.moderation reply 7 removed by moderator 2")
+
+
+def test_production_keeps_the_replica_it_is_given():
+    code = "import django; django.setup(); from django.conf import settings; print(sorted(settings.DATABASES))"
+    result = run_production(["-c", code], DATABASE_REPLICA_URL="postgres://forum@replica.internal:5432/forum")
+    assert result.stdout.split() == ["['default',", "'replica']"], result.stderr

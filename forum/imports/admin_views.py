@@ -71,6 +71,9 @@ def disqus_upload(request, admin_site):
     if result.status == TaskResultStatus.SUCCESSFUL:  # the immediate backend (make run) ran it already
         for line in result.return_value["report"]:
             messages.success(request, line)
+    elif result.status == TaskResultStatus.FAILED:
+        messages.error(request, f"{upload.name}: the import failed, and nothing was imported: "
+                                f"{result.errors[-1].exception_class_path if result.errors else 'see the server log'}.")
     else:
         messages.success(
             request,

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from accounts.services import imported_account_get_or_create
 from forum.moderation import hooks
+from forum.moderation.log import imported_decisions_log
 from forum.rendering import html_to_markdown, render_markdown
 from forum.threads import cache, locks
 from forum.threads.models import Article, Reply
@@ -89,6 +90,8 @@ def disqus_import(
                 if progress and done % 1000 == 0:
                     progress(done, total)
         writer.finish()
+        # What the import held or removed is in the moderation log, as a hold on posting is.
+        imported_decisions_log(article_ids={article.pk for article in writer.articles.values()})
         if progress:
             progress(total, total)
     return report

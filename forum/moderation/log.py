@@ -1,9 +1,10 @@
 """The moderation log's one writer, and the entries for what the automatic rules did.
 
 Every moderation action (forum.moderation.actions) appends its entry with `record`, inside its
-own transaction. A moderation hook that holds a reply as it is posted or imported is an
-automatic action too, logged by `hold_on_posting`; the seed fixture is loaded past the services
-(load_seeds), so `imported_holds_record` logs the holds it brings.
+own transaction. A moderation hook that holds a reply as it is posted is an automatic action
+too, logged by `hold_on_posting`; the seed fixture is loaded past the services (load_seeds), so
+`imported_holds_record` logs the holds it brings, and a Disqus import logs its holds and its
+spam removals with `imported_decisions_log`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from forum import signals
@@ -59,4 +60,29 @@ def imported_holds_record() -> int:
     )
     with transaction.atomic():
         entries = [hold_on_posting(reply) for reply in held]
+    return len(entries)
+
+
+def imported_decisions_log(*, article_ids) -> int:
+    """Log, as automatic actions "on import", what a Disqus import held (hooks, unapproved posts)
+    and removed as spam in these articles, for replies with no entry yet: inside the import's
+    transaction, in bulk (an export can hold thousands). Their authors are unclaimed accounts:
+    nobody to send a decision to."""
+    logged = ModerationLog.objects.filter(reply=OuterRef("pk"))
+    decided = (
+        Reply.objects.filter(article_id__in=article_ids, disqus_id__isnull=False)
+        .filter(Q(status=Reply.Status.HELD) | Q(status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR))
+        .exclude(Exists(logged))
+        .only("pk", "article_id", "author_id", "status", "hold_reason")
+    )
+    now = timezone.now()
+    entries = [
+        ModerationLog(
+            actor=None, action=ModerationLog.Action.HOLD if reply.status == Reply.Status.HELD else ModerationLog.Action.REMOVE,
+            reply_id=reply.pk, article_id=reply.article_id, user_id=reply.author_id, reason=reply.hold_reason,
+            detail="on import", created=now,
+        )
+        for reply in decided
+    ]
+    ModerationLog.objects.bulk_create(entries, batch_size=500)
     return len(entries)

@@ -3,7 +3,7 @@ both are services here, each logged (rules) or append-only (notes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +49,7 @@ def article_rules_set(*, article: Article, moderator, rules: ArticleRules) -> Ar
     policy.check(policy.moderator_refusal(moderator))
     if CONTROL_CHARACTERS.search(rules.reply_prompt):
         raise Refused("The prompt cannot contain control characters.")
+    rules = replace(rules, reply_prompt=rules.reply_prompt.strip())  # compared, and stored, as shown
     with transaction.atomic():
         article = locks.lock_article(article.pk)
         if rules_of(article) == rules:
@@ -56,7 +57,7 @@ def article_rules_set(*, article: Article, moderator, rules: ArticleRules) -> Ar
         article.close_after_days = rules.close_after_days
         article.premoderate = rules.premoderate
         article.slow_mode_minutes = rules.slow_mode_minutes
-        article.reply_prompt = rules.reply_prompt.strip()
+        article.reply_prompt = rules.reply_prompt
         article.save(update_fields=["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"])
         cache.bump(article.pk)  # the prompt and whether the reply box shows are on the page
         record(actor=moderator, action=ModerationLog.Action.RULES, article=article, detail=rules.describe()[:200])

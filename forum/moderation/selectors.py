@@ -47,10 +47,13 @@ def author_records(author_ids) -> dict[int, dict]:
     return records
 
 
-def log_entries(*, limit: int = 200) -> list[ModerationLog]:
-    return list(
-        ModerationLog.objects.select_related("actor", "reply__article", "reply__author", "article", "user")[:limit]
-    )
+def log_entries(*, limit: int = 200, include_drafts: bool = False) -> list[ModerationLog]:
+    """The newest entries. The public log leaves out those about a draft article (an import the
+    editor has not yet published): its title and replies are not public yet."""
+    entries = ModerationLog.objects.select_related("actor", "reply__article", "reply__author", "article", "user")
+    if not include_drafts:
+        entries = entries.exclude(article__draft=True)
+    return list(entries[:limit])
 
 
 HISTORY_LENGTH = 100

@@ -117,7 +117,8 @@ def user_unban(request, username):
 
 def log(request):
     """The moderation log is public, as on Lobsters; moderators' names are a setting."""
-    rows = presenters.log_rows(selectors.log_entries(), viewer=request.user)
+    entries = selectors.log_entries(include_drafts=request.user.is_staff)  # staff may open a draft
+    rows = presenters.log_rows(entries, viewer=request.user)
     return render(request, "moderation/log.html", {"rows": rows})
 
 

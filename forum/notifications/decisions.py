@@ -86,15 +86,17 @@ def notify_decision(*, reply, entry: ModerationLog) -> list[Notification]:
     told = []
     if reply is None:
         return told
-    # A hook's hold as the reply is posted or imported is told on the spot ("awaiting moderation").
-    automatic_on_posting = entry.actor_id is None and entry.action == Action.HOLD
+    # A hook's hold as the reply is posted or imported is told on the spot ("awaiting moderation");
+    # other automatic holds (manage.py moderate) are decisions like a moderator's.
+    automatic_on_posting = entry.actor_id is None and entry.action == Action.HOLD and entry.detail in ("when posted", "on import")
     if entry.action in RESTRICTIONS and not automatic_on_posting and _reachable(reply.author):
         told.append(_notice(recipient=reply.author, reply=reply, entry=entry, kind=Notification.Kind.DECISION,
                             text=statement_of_reasons(entry, reply)))
     outcome = OUTCOMES.get(entry.action, f"a moderator {entry.get_action_display()}")
     for flag in Flag.objects.filter(decision=entry, reason=Flag.Reason.ILLEGAL).select_related("flagger"):
+        # A branch action resolves the flags of every reply in it: name the one reported.
         text = (
-            f"Your illegal-content notice about reply {reply.pk} on \u201c{reply.article.title}\u201d: {outcome}."
+            f"Your illegal-content notice about reply {flag.reply_id} on \u201c{reply.article.title}\u201d: {outcome}."
             + (f" Reason: {entry.reason}." if entry.reason else "")
         )
         told.append(_notice(recipient=flag.flagger, reply=reply, entry=entry, kind=Notification.Kind.REPORT, text=text))

@@ -1,4 +1,5 @@
-"""The notifications, as receivers of the signals the services send on commit (forum.signals).
+"""The notifications, as receivers of the signals the services queue with their writes and a task
+sends once they commit (forum.signals).
 
 Connected in ForumConfig.ready(). They only announce: by the time they run, the write is done.
 """

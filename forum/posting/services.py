@@ -3,8 +3,9 @@
 Each service has the same shape. Check: the author, the input and the moderation hooks, with
 nothing locked, and the Markdown rendered. Do: in one transaction, the locks of
 forum.threads.locks, the rows read again under them, forum.policy asked again on those fresh
-rows, and the write. Notify: on commit, the thread's cached pages are renewed and the signals
-sent (forum.notifications listens).
+rows, and the write. Notify: the thread's cached pages are renewed on commit, and the signals
+are queued in the same transaction and sent by a task once it commits (forum.signals;
+forum.notifications listens).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def page_number(raw: str | None) -> int:
 def article_filter(slug: str | None) -> Article | None:
     if not slug:
         return None
-    article = Article.objects.filter(slug=slug).first()
+    article = Article.objects.published().filter(slug=slug).first()
     if article is None:
         raise NotFound("There is no such article to search in. It may have moved, or the address may be mistyped.")
     return article

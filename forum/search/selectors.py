@@ -73,6 +73,8 @@ def replies(
     Callers choose `statuses`: readers get published replies only (forum.search.services).
     """
     filters, params = ["r.status IN (" + ", ".join(["%s"] * len(statuses)) + ")"], list(statuses)
+    # A draft article (an import the editor has not reviewed) is hidden from readers: so are its replies.
+    filters.append("r.article_id IN (SELECT id FROM forum_article WHERE NOT draft)")
     if article_id is not None:
         filters.append("r.article_id = %s")
         params.append(article_id)
@@ -96,7 +98,7 @@ def articles(query: parsing.Query, *, limit: int = ARTICLES_SHOWN) -> list[Artic
         sql = f"""
             SELECT a.slug, a.title, ts_headline('english', a.standfirst || ' ' || a.body, q.query, %s)
             FROM (SELECT websearch_to_tsquery('english', %s) AS query) q
-            JOIN forum_article a ON a.search_vector @@ q.query
+            JOIN forum_article a ON a.search_vector @@ q.query AND NOT a.draft
             ORDER BY ts_rank(a.search_vector, q.query) DESC, a.id DESC
             LIMIT {int(limit)}"""
         params = [_HEADLINE_OPTIONS, parsing.websearch(query)]
@@ -104,7 +106,7 @@ def articles(query: parsing.Query, *, limit: int = ARTICLES_SHOWN) -> list[Artic
         sql = f"""
             SELECT a.slug, a.title, snippet(forum_article_fts, -1, char(2), char(3), '…', {SNIPPET_WORDS})
             FROM forum_article_fts JOIN forum_article a ON a.id = forum_article_fts.rowid
-            WHERE forum_article_fts MATCH %s
+            WHERE forum_article_fts MATCH %s AND NOT a.draft
             ORDER BY bm25(forum_article_fts, 10.0, 2.0, 1.0), a.id DESC
             LIMIT {int(limit)}"""
         params = [parsing.fts5(query)]

@@ -54,7 +54,7 @@ class _ReplyFeed(Feed):
 
     @staticmethod
     def newest(replies):
-        replies = replies.published().select_related("author", "article")
+        replies = replies.published().filter(article__draft=False).select_related("author", "article")
         return replies.order_by(F("created").desc(nulls_last=True), "-id")[: forum_settings.FEED_LENGTH]
 
 
@@ -73,7 +73,7 @@ class ArticlesFeed(Feed):
         return reverse("forum:home")
 
     def items(self):
-        return Article.objects.newest_first()[: forum_settings.FEED_LENGTH]
+        return Article.objects.published().newest_first()[: forum_settings.FEED_LENGTH]
 
     def item_title(self, article: Article) -> str:
         return article.title
@@ -95,7 +95,7 @@ class ArticleRepliesFeed(_ReplyFeed):
     """An article's newest published replies: follow one discussion."""
 
     def get_object(self, request, slug):
-        article = Article.objects.filter(slug=slug).first()
+        article = Article.objects.published().filter(slug=slug).first()
         if article is None:
             raise Http404("There is no such article.")
         return article

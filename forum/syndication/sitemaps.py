@@ -15,7 +15,7 @@ from forum.threads.selectors import DEFAULT_SORT
 
 class ArticleSitemap(Sitemap):
     def items(self):
-        return Article.objects.newest_first()
+        return Article.objects.published().newest_first()
 
     def lastmod(self, article: Article):
         return article.updated_on or article.published_on
@@ -24,7 +24,7 @@ class ArticleSitemap(Sitemap):
 class DiscussionPageSitemap(Sitemap):
     def items(self) -> list[tuple[Article, int]]:
         size = forum_settings.PAGE_SIZE
-        articles = Article.objects.annotate(roots=Count("replies", filter=Q(replies__parent__isnull=True)))
+        articles = Article.objects.published().annotate(roots=Count("replies", filter=Q(replies__parent__isnull=True)))
         return [
             (article, number)
             for article in articles.order_by("id")

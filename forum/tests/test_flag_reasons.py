@@ -119,3 +119,14 @@ def test_a_decision_is_told_once_however_often_its_task_runs(scene, committed):
     entry = ModerationLog.objects.get(action=ModerationLog.Action.REMOVE)
     assert notify_decision(reply=Reply.objects.get(pk=reply.pk), entry=entry) == []  # a rerun of the task
     assert Notification.objects.count() == 2
+
+
+def test_a_hold_by_manage_py_moderate_tells_the_author_why(scene, committed, settings):
+    from django.core.management import call_command
+
+    article, author, reporter, reply, moderator = scene
+    settings.FORUM_WATCHED_WORDS = {"reject": [], "hold": [r"\bcontested\b"]}
+    committed(call_command, "moderate", verbosity=0)
+    assert Reply.objects.get(pk=reply.pk).status == Reply.Status.HELD
+    told = Notification.objects.get(kind=Notification.Kind.DECISION)
+    assert told.recipient == author and told.text.startswith("The forum hid your reply")

@@ -337,3 +337,28 @@ def test_the_replies_of_a_deleted_thread_stay_hidden_with_their_draft_article(im
     assert client.get(reverse("forum:home")).content.decode().count("A deleted page") == 0
     profile = client.get(reverse("forum:profile", args=[hidden.author.username])).content.decode()
     assert "On a page that was deleted" not in profile
+
+
+def test_a_big_upload_reaches_the_import_and_is_answered_by_it(staff_client, tmp_path, settings):
+    """An export bigger than Django's in-memory limit (2.5 MB) is streamed to the view, which
+    says what is wrong with it: not the UTF-8 guard's bare 400 on a body it should not read."""
+    path = tmp_path / "big.xml"
+    path.write_bytes(b"<notdisqus>" + b"\xe9" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000) + b"</notdisqus>")
+    with open(path, "rb") as export:
+        response = staff_client.post(reverse("admin:forum_import_disqus"), {"export": export})
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode()
+    assert Reply.objects.count() == 0
+
+
+def test_what_the_import_held_or_removed_as_spam_is_in_the_moderation_log_once(imported):
+    from forum.moderation.models import ModerationLog
+
+    spam = by_id("1005")
+    entry = ModerationLog.objects.get(reply=spam)
+    assert (entry.action, entry.actor, entry.detail) == (ModerationLog.Action.REMOVE, None, "on import")
+    held = Reply.objects.filter(disqus_id__isnull=False, status=Reply.Status.HELD)
+    assert all(ModerationLog.objects.filter(reply=reply, detail="on import").count() == 1 for reply in held)
+    before = ModerationLog.objects.count()
+    run("import_disqus", str(EXPORT))  # a second run logs nothing again
+    assert ModerationLog.objects.count() == before

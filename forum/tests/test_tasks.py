@@ -160,3 +160,22 @@ def test_an_uploaded_disqus_export_is_imported_by_the_worker_not_the_request(que
     done = DBTaskResult.objects.get(task_path__endswith="disqus_import_stored")
     assert done.status == "SUCCESSFUL" and "10 replies imported from 10 posts" in done.return_value["report"][0]
     assert not list((tmp_path / "imports").iterdir())  # the stored upload is gone once imported
+
+
+def test_a_task_whose_own_query_fails_is_failed_not_rerun_for_ever(queue):
+    from testkit.tasks import times_out
+
+    queue.TASK_ATTEMPTS = 1
+    times_out.enqueue()
+    run_worker()
+    row = DBTaskResult.objects.get(task_path__endswith="times_out")
+    assert row.status == "FAILED" and "OperationalError" in row.exception_class_path
+
+
+def test_only_superusers_see_the_task_rows_which_hold_whole_emails(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("staffer", "staffer@example.com", "pw-for-tests-1", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="django_tasks_database"))
+    client.force_login(staff)
+    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 403

@@ -42,14 +42,29 @@ class Worker(db_worker.Worker):
                 value = task.call(*task_result.args, **task_result.kwargs)
             db_task_result.set_successful(value)
             task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
-        except DATABASE_AWAY:
-            raise  # the row stays RUNNING under this worker's id; handle() takes it back
+        except DATABASE_AWAY as error:
+            if not _database_reachable():
+                raise  # the row stays RUNNING under this worker's id; handle() takes it back
+            # The database answers: the error was the task's own (a timeout, say), and it fails
+            # as any other error does, or it would be taken back and run again for ever.
+            db_task_result.set_failed(error)
+            task_finished.send(sender=type(db_task_result.task.get_backend()), task_result=db_task_result.task_result)
         except BaseException as error:
             db_task_result.set_failed(error)
             task_finished.send(sender=type(db_task_result.task.get_backend()), task_result=db_task_result.task_result)
         finally:
             self.running_task = False
             self._run_tasks += 1
+
+
+def _database_reachable() -> bool:
+    connection = connections["default"]
+    connection.close()  # a broken connection would answer for the database
+    try:
+        connection.ensure_connection()
+    except DATABASE_AWAY:
+        return False
+    return True
 
 
 # db_worker's handle() builds its Worker by this module-level name.
