@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from forum.conf import forum_settings
@@ -79,7 +80,9 @@ class ArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article: Article) -> str:
-        return article.standfirst or Truncator(article.body).words(SUMMARY_WORDS)
+        # Atom summaries are HTML to feed readers: the text (Markdown, or an imported page's words)
+        # is escaped, so nothing in it becomes markup there.
+        return escape(article.standfirst or Truncator(article.body).words(SUMMARY_WORDS))
 
     def item_pubdate(self, article: Article):
         return _midnight(article.published_on)

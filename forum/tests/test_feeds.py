@@ -127,14 +127,17 @@ def test_the_sitemap_lists_every_article_and_each_later_page_of_its_discussion(c
         assert client.get(url.removeprefix("http://testserver")).status_code == 200
 
 
-def test_robots_txt_keeps_crawlers_out_of_accounts_moderation_reply_boxes_and_search(client, django_assert_num_queries):
+def test_robots_txt_keeps_crawlers_out_of_accounts_moderation_reply_boxes_and_search(
+    client, django_assert_num_queries, settings
+):
+    settings.FORUM_SITE_URL = "https://forum.example.org"
     with django_assert_num_queries(0):
         response = client.get("/robots.txt")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     rules = response.content.decode().splitlines()
     for path in ("/accounts/", "/moderation/", "/search/", "/articles/*/reply/", "/replies/", "/admin/"):
         assert f"Disallow: {path}" in rules
-    assert "Sitemap: http://testserver/sitemap.xml" in rules
+    assert "Sitemap: https://forum.example.org/sitemap.xml" in rules  # the site's address, not the Host header
     # The reply boxes it names are the ones the site draws.
     assert reverse("forum:reply_top", args=["a"]) == "/articles/a/reply/"
     assert reverse("forum:reply_to", args=["a", 1]).startswith("/articles/a/") and reverse(
