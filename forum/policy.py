@@ -31,10 +31,31 @@ def check(refusal: ForumError | None) -> None:
 # --- Roles -------------------------------------------------------------------------------------
 
 
+MODERATOR_PERMISSION = ("forum", "moderate_reply")
+
+
 def is_moderator(user) -> bool:
     """A member of the Moderators group (or a superuser) whose account is active."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.has_perm("forum.moderate_reply")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    # Loaded for the request by accounts.backends: the permission came with the user's row.
+    loaded = getattr(user, "forum_moderator_permission", None)
+    if loaded is not None:
+        return bool(user.is_superuser or loaded)
+    return user.has_perm("forum.moderate_reply")
+
+
+def moderator_permission_exists():
+    """The moderator permission, held by the user or one of its groups, as an expression on a
+    user query (accounts.backends); the same rule as Django's ModelBackend.has_perm."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Exists, OuterRef, Q
+
+    app_label, codename = MODERATOR_PERMISSION
+    return Exists(
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
+            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
+        )
     )
 
 

@@ -536,9 +536,9 @@ def test_thread_json_of_an_unknown_article_is_a_json_404(client, db):
 
 # The article; the page's top-level replies with the thread's totals; their trees with authors.
 ANONYMOUS_PAGE_QUERIES = 3
-# Also the session, the user, reading the visit before the page and recording it after, the
-# viewer's permissions (own and group: is this a moderator?) and the header's unread count.
-SIGNED_IN_PAGE_QUERIES = ANONYMOUS_PAGE_QUERIES + 7
+# Also the session, the user (with its moderator permission and unread count: accounts.backends)
+# and the visit, read and recorded in one upsert.
+SIGNED_IN_PAGE_QUERIES = ANONYMOUS_PAGE_QUERIES + 3
 
 
 @pytest.fixture
@@ -583,12 +583,12 @@ def test_a_reply_page_costs_the_same_queries_at_50_replies_as_at_5000(
     client, make_user, django_assert_num_queries, small_and_big, viewer
 ):
     # The reply with its article and author; its ancestors and branch; where its branch sits in
-    # the thread. Signed in: also the session, the user, reading and recording the visit, the
-    # permissions and the unread count.
+    # the thread. Signed in: also the session, the user with its permission and unread count,
+    # and the visit's upsert.
     expected = 3
     if viewer == "signed-in":
         client.force_login(make_user())
-        expected = 10
+        expected = 6
     for article in small_and_big:
         deepest = Reply.objects.filter(article=article).order_by("-level", "pk").first()
         middle = Reply.objects.filter(article=article, level=deepest.level // 2).order_by("pk").first()

@@ -15,7 +15,7 @@ from django.db.models import Count, F, IntegerField, Q, Sum, Window
 from forum.conf import forum_settings
 from forum.errors import NotFound
 
-from .models import Article, ArticleVisit, Reply
+from .models import Article, Reply
 
 # The orders a reader can choose, as they appear in ?sort=, with their labels.
 SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
@@ -106,21 +106,6 @@ def replies_by(user, *, viewer):
     if not (viewer.is_authenticated and viewer.pk == user.pk):
         replies = replies.published()
     return replies.order_by(F("created").desc(nulls_last=True), "-id")
-
-
-# --- Visits --------------------------------------------------------------------------------------
-
-
-def visit_get(*, user, article: Article) -> ArticleVisit | None:
-    """The signed-in reader's visit record for `article`; None (and no query) for anyone else."""
-    if not user.is_authenticated:
-        return None
-    return ArticleVisit.objects.filter(user=user, article=article).first()
-
-
-def new_after(*, visit: ArticleVisit | None, at):
-    """Replies created after this are new to the reader viewing a page at `at`; None: nothing is."""
-    return visit.new_after_at(at) if visit is not None else None
 
 
 # --- Pages of the thread -------------------------------------------------------------------------

@@ -40,19 +40,21 @@ def article(request, slug):
     except BadThreadQuery as error:
         article = selectors.article_get(slug=slug)
         return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
-    if cacheable and (content := cache.page_get(slug, page, sort)) is not None:
-        return HttpResponse(content)
+    drawn_at = None
+    if cacheable:
+        content, drawn_at = cache.page_get(slug, page, sort)
+        if content is not None:
+            return HttpResponse(content)
     article = selectors.article_get(slug=slug)
-    now = timezone.now()
-    visit = selectors.visit_get(user=request.user, article=article)
+    if cacheable and drawn_at is None and cache.enabled():
+        drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
     try:
         rows = selectors.thread_page(article=article, page=page, sort=sort)
     except selectors.PageOutOfRange:
         return _no_such_page(request, article)
     viewer = request.user if signed_in else AnonymousUser()
-    thread = presenters.thread_page(
-        rows, article=article, viewer=viewer, new_after=selectors.new_after(visit=visit, at=now)
-    )
+    new_after = services.visit_open(user=request.user, article=article, at=timezone.now()) if signed_in else None
+    thread = presenters.thread_page(rows, article=article, viewer=viewer, new_after=new_after)
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
@@ -69,9 +71,8 @@ def article(request, slug):
         # no CSRF token: the page is the same for all of them, and cached.
         response = render(request, "forum/article.html", context)
         if cacheable:
-            cache.page_set(article=article, page=page, sort=sort, content=response.content)
+            cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at)
         return response
-    services.visit_record(user=request.user, article=article, at=now, previous=visit)
     context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
     context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
     return render(request, "forum/article.html", context)
@@ -94,14 +95,11 @@ def reply_page(request, slug, pk):
         missing = NotFound(f"There is no reply {pk} on this article.")
         return refusal_page(request, missing, title="No such reply", article=selectors.article_find(slug=slug))
     article = focus.article
-    now = timezone.now()
-    visit = selectors.visit_get(user=request.user, article=article)
     rows = selectors.reply_branch(reply=focus, sort=sort)
-    branch = presenters.branch(
-        rows, article=article, sort=sort, viewer=request.user, new_after=selectors.new_after(visit=visit, at=now)
-    )
+    new_after = None
     if request.user.is_authenticated:
-        services.visit_record(user=request.user, article=article, at=now, previous=visit)
+        new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    branch = presenters.branch(rows, article=article, sort=sort, viewer=request.user, new_after=new_after)
     back = thread_url(article.get_absolute_url(), branch.thread_page, sort) + f"#r{branch.thread_anchor}"
     context = {
         "article": article,
