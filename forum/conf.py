@@ -50,6 +50,10 @@ DEFAULTS: dict[str, object] = {
     "VISIT_GAP_MINUTES": 30,
     # Signed-out readers' pages are reused at most this long (forum.threads.cache); 0 is off.
     "THREAD_CACHE_SECONDS": 60,
+    # What a CDN in front may do with a signed-out reader's page (forum.http_cache): keep it this
+    # long, then serve it this much longer while it asks again. 0 turns the public header off.
+    "SHARED_CACHE_SECONDS": 10,
+    "SHARED_CACHE_STALE_SECONDS": 30,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).

@@ -16,6 +16,7 @@ from django.utils import timezone
 from config.replicas import replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
+from forum.http_cache import shared_when_signed_out
 from forum.posting.forms import ReplyForm
 from forum.web import refusal_page, status_of
 
@@ -25,11 +26,13 @@ from .navigation import BadThreadQuery, nav, thread_query, thread_url
 REPLIES_PER_PROFILE_PAGE = 50
 
 
+@shared_when_signed_out
 @replica_reads
 def home(request):
     return render(request, "forum/home.html", {"articles": selectors.article_list()})
 
 
+@shared_when_signed_out
 @replica_reads
 def article(request, slug):
     signed_in = request.user.is_authenticated
@@ -84,6 +87,7 @@ def _no_such_page(request, article):
     return refusal_page(request, missing, title="No such page", article=article)
 
 
+@shared_when_signed_out
 @replica_reads
 def reply_page(request, slug, pk):
     try:
@@ -111,6 +115,7 @@ def reply_page(request, slug, pk):
     return render(request, "forum/reply_page.html", context)
 
 
+@shared_when_signed_out
 @replica_reads(signed_in=True)
 def thread_json(request, slug):
     article = selectors.article_find(slug=slug)
@@ -152,6 +157,7 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
     }
 
 
+@shared_when_signed_out
 @replica_reads
 def profile(request, username):
     person = selectors.person_get(username=username)
