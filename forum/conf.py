@@ -45,6 +45,9 @@ DEFAULTS: dict[str, object] = {
     "PAGE_SIZE": 50,
     # Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
     "DISPLAY_DEPTH": 8,
+    # Replies drawn on one page at most, whatever the thread's shape (forum.threads.budget); the
+    # branches cut end in "N more replies →" links to pages that continue them.
+    "PAGE_REPLY_BUDGET": 300,
     # Page views of one article this close together are one visit, so moving from page 1 to
     # page 2 does not unmark the replies that were new when the visit began.
     "VISIT_GAP_MINUTES": 30,
@@ -57,7 +60,8 @@ DEFAULTS: dict[str, object] = {
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
-MINIMUMS = {"REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1}
+# A reply budget under the page size could not draw every top-level reply of a page.
+MINIMUMS = {"REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "PAGE_REPLY_BUDGET": 1}
 
 # The type each value must have; forum.checks refuses anything else at start-up.
 TYPES: dict[str, type | tuple[type, ...]] = {

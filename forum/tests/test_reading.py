@@ -264,7 +264,7 @@ class ReplyNesting(HTMLParser):
 def test_every_reply_on_a_page_is_drawn_inside_its_parent_in_every_order(
     client, settings, make_article, make_user, sort
 ):
-    settings.FORUM_PAGE_SIZE = 1000
+    settings.FORUM_PAGE_SIZE = settings.FORUM_PAGE_REPLY_BUDGET = 1000
     article = make_article()
     build_forest(article, make_user(), 400)
     nesting = ReplyNesting()
@@ -566,9 +566,11 @@ def test_a_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
         with django_assert_num_queries(expected):
             responses.append(client.get(thread_url(article, page=page, sort=sort)))
     assert {response.status_code for response in responses} == {200}
-    # Both sizes reach the depth limit (the newest 50 branches of the big thread are too young to).
+    # Both sizes reach the depth limit or the page's reply budget (the newest 50 branches of the
+    # big thread are too young to).
     assert "Continue this thread" in responses[0].content.decode()
-    assert sort == "newest" or "Continue this thread" in responses[1].content.decode()
+    big = responses[1].content.decode()
+    assert sort == "newest" or "Continue this thread" in big or "more replies →" in big
     assert 'rel="next"' in responses[1].content.decode()
 
 

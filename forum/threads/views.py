@@ -21,7 +21,7 @@ from forum.posting.forms import ReplyForm
 from forum.web import refusal_page, status_of
 
 from . import cache, presenters, selectors, services
-from .navigation import BadThreadQuery, nav, thread_query, thread_url
+from .navigation import BadThreadQuery, answers_from, nav, thread_query, thread_url
 
 REPLIES_PER_PROFILE_PAGE = 50
 
@@ -92,6 +92,7 @@ def _no_such_page(request, article):
 def reply_page(request, slug, pk):
     try:
         sort = thread_query(request, paged=False)[1]
+        skip = answers_from(request)
     except BadThreadQuery as error:
         return refusal_page(request, error, title="That reply cannot be shown")
     focus = selectors.reply_find(slug=slug, pk=pk)
@@ -99,7 +100,7 @@ def reply_page(request, slug, pk):
         missing = NotFound(f"There is no reply {pk} on this article.")
         return refusal_page(request, missing, title="No such reply", article=selectors.article_find(slug=slug))
     article = focus.article
-    rows = selectors.reply_branch(reply=focus, sort=sort)
+    rows = selectors.reply_branch(reply=focus, sort=sort, skip=skip)
     new_after = None
     if request.user.is_authenticated:
         new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
