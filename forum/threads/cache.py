@@ -26,8 +26,12 @@ def _version_key(slug: str) -> str:
     return f"thread-version:{slug}"
 
 
-def _page_key(slug: str, page: int, sort: str) -> str:
-    return f"article-page:{slug}:{page}:{sort}"
+def _page_key(slug: str, page: int, sort: str, kind: str = "article-page") -> str:
+    return f"{kind}:{slug}:{page}:{sort}"
+
+
+# The signed-in members' shared thread (forum.threads.overlay), kept like the signed-out page.
+MEMBERS = "member-thread"
 
 
 def enabled() -> bool:
@@ -59,15 +63,16 @@ def bump(article, *, old_slug: str | None = None) -> None:
     transaction.on_commit(lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, None), robust=True)
 
 
-def page_get(slug: str, page: int, sort: str) -> tuple[bytes | None, str | None]:
+def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tuple[object | None, str | None]:
     """(the signed-out page as drawn for this version or None, the thread's version or None).
 
     One round trip to the cache, no query. The version, when known, is what a miss must store
     its page under: drawn after this read, the page can only be as new as this version or newer.
+    `kind` MEMBERS: the members' shared thread instead.
     """
     if not enabled():
         return None, None
-    version_key, page_key = _version_key(slug), _page_key(slug, page, sort)
+    version_key, page_key = _version_key(slug), _page_key(slug, page, sort, kind)
     found = cache.get_many([version_key, page_key])
     current, entry = found.get(version_key), found.get(page_key)
     if current is not None and entry is not None and entry[0] == current:
@@ -75,10 +80,12 @@ def page_get(slug: str, page: int, sort: str) -> tuple[bytes | None, str | None]
     return None, current
 
 
-def page_set(*, article, page: int, sort: str, content: bytes, drawn_at: str | None) -> None:
+def page_set(
+    *, article, page: int, sort: str, content, drawn_at: str | None, kind: str = "article-page"
+) -> None:
     """Keep the page drawn at version `drawn_at`, read before the draw (page_get, or version()
     when the thread had none yet). A write that commits during the draw bumps the version, so
     this entry is never served. None (the cache is down): nothing is kept."""
     if not enabled() or drawn_at is None:
         return
-    cache.set(_page_key(article.slug, page, sort), (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)
+    cache.set(_page_key(article.slug, page, sort, kind), (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)

@@ -143,6 +143,7 @@ class ThreadItem:
     tail_url: str = ""
     cut_label: str = ""
     folded: bool = False  # drawn as its header and a link to its page, to keep the page's size
+    locked_above: bool = False  # a moderator locked a reply above it (forum.threads.overlay keeps it)
 
     @property
     def replies_label(self) -> str:
@@ -198,7 +199,7 @@ def _replies_count(count: int) -> str:
 
 def _thread(
     replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False,
-    cuts=None, folded=frozenset(),
+    cuts=None, folded=frozenset(), now=None,
 ) -> Thread:
     """The items of `replies` (in reading order, from `root_level` down) as `viewer` sees them.
 
@@ -209,7 +210,7 @@ def _thread(
     suffix = sort_query(sort)
     viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
     moderator = policy.is_moderator(viewer)
-    now = timezone.now()
+    now = now or timezone.now()
     items = []
     first_new = None
     new_count = 0
@@ -259,6 +260,7 @@ def _thread(
             is_new=is_new,
             is_focus=reply.pk == focus_pk,
             folded=reply.pk in folded,
+            locked_above=locked_above or bool(locked_levels),
         )
         if cut:
             item.cut_label = _replies_count(cut.hidden) + " →"
@@ -278,10 +280,21 @@ def _thread(
     )
 
 
-def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None) -> ThreadPage:
+def reader_item(reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded) -> ThreadItem:
+    """One reply's item for `viewer` as _thread draws it on a page (forum.threads.overlay): its
+    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page."""
+    item = _thread(
+        [reply], article=article, sort=sort, root_level=reply.level, depth=None, viewer=viewer,
+        new_after=new_after, locked_above=locked_above, folded={reply.pk} if folded else frozenset(), now=now,
+    ).items[0]
+    item.when = times_of(reply.created, drawn_at)
+    return item
+
+
+def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None, now=None) -> ThreadPage:
     thread = _thread(
         page.rows, article=article, sort=page.sort, root_level=0, depth=page.depth, viewer=viewer, new_after=new_after,
-        cuts=page.cuts, folded=page.folded,
+        cuts=page.cuts, folded=page.folded, now=now,
     )
     return ThreadPage(**vars(thread), total=page.total, number=page.number, pages=page.pages, sort=page.sort)
 

@@ -20,7 +20,7 @@ from forum.http_cache import shared_when_signed_out
 from forum.posting.forms import ReplyForm
 from forum.web import refusal_page, status_of
 
-from . import cache, presenters, selectors, services
+from . import cache, overlay, presenters, selectors, services
 from .navigation import BadThreadQuery, answers_from, nav, thread_query, thread_url
 
 REPLIES_PER_PROFILE_PAGE = 50
@@ -49,6 +49,8 @@ def article(request, slug):
         if content is not None:
             return HttpResponse(content)
     article = selectors.article_get(slug=slug)
+    if signed_in and cache.enabled() and not policy.is_moderator(request.user):
+        return _member_page(request, article, page, sort)
     if cacheable and drawn_at is None and cache.enabled():
         drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
     try:
@@ -58,26 +60,51 @@ def article(request, slug):
     viewer = request.user if signed_in else AnonymousUser()
     new_after = services.visit_open(user=request.user, article=article, at=timezone.now()) if signed_in else None
     thread = presenters.thread_page(rows, article=article, viewer=viewer, new_after=new_after)
+    response = _article_page(request, article, thread, presenters.thread_html(thread))
+    if cacheable:
+        # No form for signed-out readers ("Reply to the article" links to the reply page), so
+        # no CSRF token: the page is the same for all of them, and cached.
+        cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at)
+    return response
+
+
+def _member_page(request, article, page, sort):
+    """A signed-in reader's page: the members' shared thread, drawn once per version, with this
+    reader's own and new replies laid over it (forum.threads.overlay)."""
+    shared, drawn_at = cache.page_get(article.slug, page, sort, kind=cache.MEMBERS)
+    rows = None
+    if shared is None:
+        drawn_at = drawn_at or cache.version(article.slug)  # before the draw, as for signed-out pages
+        try:
+            page_rows = selectors.thread_page(article=article, page=page, sort=sort)
+        except selectors.PageOutOfRange:
+            return _no_such_page(request, article)
+        now = timezone.now()
+        shared = overlay.draw(
+            presenters.thread_page(page_rows, article=article, viewer=overlay.MEMBER, now=now), drawn_at=now
+        )
+        cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
+        rows = {reply.pk: reply for reply in page_rows.rows}
+    new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    laid = overlay.apply(shared, article=article, viewer=request.user, new_after=new_after, rows=rows)
+    return _article_page(request, article, laid.thread, laid.html)
+
+
+def _article_page(request, article, thread, thread_html):
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
         "thread": thread,
-        "thread_html": presenters.thread_html(thread),
+        "thread_html": thread_html,
         "nav": nav(article.get_absolute_url(), thread),
         # Why no reply to the article can be posted now, if so: the box is not drawn then.
         "reply_refusal": policy.answer_refusal(
             article=article, article_locked=article.locked, parent=None, branch_locked=False
         ),
     }
-    if not signed_in:
-        # No form for signed-out readers ("Reply to the article" links to the reply page), so
-        # no CSRF token: the page is the same for all of them, and cached.
-        response = render(request, "forum/article.html", context)
-        if cacheable:
-            cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at)
-        return response
-    context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
-    context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
+    if request.user.is_authenticated:
+        context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
+        context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
     return render(request, "forum/article.html", context)
 
 
