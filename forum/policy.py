@@ -45,18 +45,32 @@ def is_moderator(user) -> bool:
     return user.has_perm("forum.moderate_reply")
 
 
-def moderator_permission_exists():
-    """The moderator permission, held by the user or one of its groups, as an expression on a
-    user query (accounts.backends); the same rule as Django's ModelBackend.has_perm."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Exists, OuterRef, Q
+def moderator_permission_sql(user_id_column: str) -> tuple[str, list]:
+    """The moderator permission, held by the user or one of its groups, as an SQL boolean
+    expression on a user row (accounts.backends loads it with the user); the same rule as
+    Django's ModelBackend.has_perm. Plain SQL: compiled by the ORM it cost a millisecond a request."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
 
-    app_label, codename = MODERATOR_PERMISSION
-    return Exists(
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename).filter(
-            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
-        )
+    user_model = get_user_model()
+    own = user_model.user_permissions.through._meta
+    member = user_model.groups.through._meta
+    granted = Group.permissions.through._meta
+    permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
+    matches = (
+        f"p.codename = %s AND p.content_type_id IN (SELECT ct.id FROM {content_type} ct WHERE ct.app_label = %s)"
     )
+    sql = (
+        f"(EXISTS (SELECT 1 FROM {own.db_table} up JOIN {permission} p ON p.id = up.{own.get_field('permission').column}"
+        f" WHERE up.{own.get_field('user').column} = {user_id_column} AND {matches})"
+        f" OR EXISTS (SELECT 1 FROM {member.db_table} ug"
+        f" JOIN {granted.db_table} gp ON gp.{granted.get_field('group').column} = ug.{member.get_field('group').column}"
+        f" JOIN {permission} p ON p.id = gp.{granted.get_field('permission').column}"
+        f" WHERE ug.{member.get_field('user').column} = {user_id_column} AND {matches}))"
+    )
+    app_label, codename = MODERATOR_PERMISSION
+    return sql, [codename, app_label, codename, app_label]
 
 
 def moderator_refusal(user, message: str = "Only moderators can do that.") -> ForumError | None:

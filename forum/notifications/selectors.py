@@ -1,8 +1,5 @@
 """Reads of a reader's notifications."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-
 from forum.errors import NotFound
 
 from .models import Notification
@@ -16,16 +13,11 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def unread_count_subquery():
-    """unread_count as an expression on a user query (accounts.backends)."""
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+def unread_count_sql(user_id_column: str) -> tuple[str, list]:
+    """unread_count as an SQL expression on a user row (accounts.backends loads it with the user)."""
+    meta = Notification._meta
+    recipient, read_at = meta.get_field("recipient").column, meta.get_field("read_at").column
+    return f"(SELECT COUNT(*) FROM {meta.db_table} n WHERE n.{recipient} = {user_id_column} AND n.{read_at} IS NULL)", []
 
 
 def for_user(user) -> list[Notification]:

@@ -6,6 +6,7 @@ import pytest
 import redis as redis_client
 
 from config import cache as resilient
+from forum.threads import cache as thread_cache
 from testkit.services import RedisServer, redis_server_path
 
 pytestmark = [
@@ -40,6 +41,31 @@ def test_a_signed_out_cache_hit_is_one_round_trip_to_redis(client, redis, make_a
     with django_assert_num_queries(0):
         second = client.get(article.get_absolute_url())
     assert second.content == first.content and "Cached in Redis" in second.content.decode()
+    assert _served(redis) == {"get": 1}  # this process holds the page: only the version travels
+    thread_cache.local_clear()  # as another app server, or this one after a restart
+    redis.config_resetstat()
+    with django_assert_num_queries(0):
+        third = client.get(article.get_absolute_url())
+    assert third.content == first.content
+    assert _served(redis) == {"mget": 1}  # the thread's version and the page, by the slug, together
+
+
+def _served(redis) -> dict[str, int]:
     commands = _commands(redis)
-    commands.pop("info", None), commands.pop("config|resetstat", None), commands.pop("config", None)
-    assert commands == {"mget": 1}  # the thread's version and the page, by the slug, together
+    for name in ("info", "config|resetstat", "config"):
+        commands.pop(name, None)
+    return commands
+
+
+def test_a_write_on_another_server_is_seen_at_once_despite_the_local_copy(
+    client, redis, make_article, make_reply, make_user, django_capture_on_commit_callbacks
+):
+    from forum.posting import services as posting
+
+    article = make_article()
+    first = make_reply(article=article, body="Kept here")
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())  # served from this process's copy
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.reply_create(article=article, parent=first, author=make_user(), body="Posted elsewhere")
+    assert "Posted elsewhere" in client.get(article.get_absolute_url()).content.decode()

@@ -9,12 +9,18 @@ local copy can lag a change by up to the TTL.
 
 A hit is one round trip and no query: the version and the page are both keyed by the URL's
 slug, so one `get_many` fetches both, and the page is stored with the version it was drawn at;
-it is served only while that is still the thread's version.
+it is served only while that is still the thread's version. Each process also keeps the pages
+it served last (LOCAL_BYTES of them): when it holds the page at the version, the round trip
+carries only the version, not the page. Redis being the one place versions live, a bump is seen
+by every process at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,6 +38,43 @@ def _page_key(slug: str, page: int, sort: str, kind: str = "article-page") -> st
 
 # The signed-in members' shared thread (forum.threads.overlay), kept like the signed-out page.
 MEMBERS = "member-thread"
+
+
+# This process's copies of the pages it served last: {page key: (version, content, size, expires)}.
+# They expire with the shared entry's TTL, so the times they show age no more than Redis's do.
+LOCAL_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple[str, object, int, float]] = OrderedDict()
+_local_size = 0
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str, current: str):
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None or entry[0] != current or entry[3] < time.monotonic():
+            return None
+        _local.move_to_end(key)
+        return entry[1]
+
+
+def _local_put(key: str, drawn_at: str, content) -> None:
+    global _local_size
+    size = len(content) if isinstance(content, (bytes, str)) else len(getattr(content, "html", "")) + 10_000
+    with _local_lock:
+        old = _local.pop(key, None)
+        if old is not None:
+            _local_size -= old[2]
+        _local[key] = (drawn_at, content, size, time.monotonic() + forum_settings.THREAD_CACHE_SECONDS)
+        _local_size += size
+        while _local_size > LOCAL_BYTES and _local:
+            _local_size -= _local.popitem(last=False)[1][2]
+
+
+def local_clear() -> None:
+    global _local_size
+    with _local_lock:
+        _local.clear()
+        _local_size = 0
 
 
 def enabled() -> bool:
@@ -73,9 +116,21 @@ def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tup
     if not enabled():
         return None, None
     version_key, page_key = _version_key(slug), _page_key(slug, page, sort, kind)
-    found = cache.get_many([version_key, page_key])
+    with _local_lock:
+        held = page_key in _local
+    if held:  # only the version travels; the page comes from this process if it is still current
+        current = cache.get(version_key)
+        if current is None:
+            return None, None
+        content = _local_get(page_key, current)
+        if content is not None:
+            return content, current
+        found = {version_key: current, page_key: cache.get(page_key)}
+    else:
+        found = cache.get_many([version_key, page_key])
     current, entry = found.get(version_key), found.get(page_key)
     if current is not None and entry is not None and entry[0] == current:
+        _local_put(page_key, current, entry[1])
         return entry[1], current
     return None, current
 
@@ -88,4 +143,6 @@ def page_set(
     this entry is never served. None (the cache is down): nothing is kept."""
     if not enabled() or drawn_at is None:
         return
-    cache.set(_page_key(article.slug, page, sort, kind), (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)
+    key = _page_key(article.slug, page, sort, kind)
+    cache.set(key, (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)
+    _local_put(key, drawn_at, content)

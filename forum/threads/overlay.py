@@ -90,14 +90,14 @@ def draw(thread: presenters.ThreadPage, *, drawn_at) -> Shared:
     )
 
 
-def _is_new(spot: Spot, *, viewer, new_after) -> bool:
+def _is_new(spot: Spot, *, viewer_pk, new_after) -> bool:
     # The rule of presenters._thread, on what the spot kept.
     return (
         new_after is not None
         and spot.published
         and spot.created is not None
         and spot.created > new_after
-        and spot.author_id != viewer.pk
+        and spot.author_id != viewer_pk
     )
 
 
@@ -110,7 +110,8 @@ class Overlaid:
 def apply(shared: Shared, *, article: Article, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
     """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
     fetched; otherwise the ones that differ are fetched, in one query."""
-    spots = [spot for spot in shared.spots if spot.author_id == viewer.pk or _is_new(spot, viewer=viewer, new_after=new_after)]
+    viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
+    spots = [spot for spot in shared.spots if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)]
     thread = presenters.ThreadPage(
         items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort
     )
