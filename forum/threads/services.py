@@ -62,8 +62,15 @@ def visit_open(*, user, article: Article, at):
     table = connection.ops.quote_name(ArticleVisit._meta.db_table)
     at_value = connection.ops.adapt_datetimefield_value(at)
     cutoff = connection.ops.adapt_datetimefield_value(at - timedelta(minutes=forum_settings.VISIT_GAP_MINUTES))
+    # On PostgreSQL the statement commits without waiting for the WAL to reach the disk (it
+    # sets synchronous_commit off for its own implicit transaction): a page view is not worth an
+    # fsync, and a crash can lose only the last fraction of a second of visit times, never
+    # leave them inconsistent. Measured under load, the flush was most of a signed-in page's wait.
+    source = "VALUES (%s, %s, %s, NULL)"
+    if connection.vendor == "postgresql":
+        source = "SELECT %s, %s, %s::timestamptz, NULL::timestamptz FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async"
     sql = (
-        f"INSERT INTO {table} (user_id, article_id, last_seen_at, new_after) VALUES (%s, %s, %s, NULL) "
+        f"INSERT INTO {table} (user_id, article_id, last_seen_at, new_after) {source} "
         f"ON CONFLICT (user_id, article_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, new_after = "
         f"CASE WHEN {table}.last_seen_at < %s THEN {table}.last_seen_at ELSE {table}.new_after END "
         "RETURNING new_after"
