@@ -104,7 +104,26 @@ def test_a_shared_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
     client.force_login(reader)
     for article in threads:
         client.get(article.get_absolute_url())  # draws the shared thread
-        # The session; the user; the article; the visit; with own or new replies, those rows.
-        with django_assert_num_queries(5 if own_or_new else 4):
+        # The session; the user; the visit; with own or new replies, those rows. The article
+        # comes with the shared thread.
+        with django_assert_num_queries(4 if own_or_new else 3):
             assert client.get(article.get_absolute_url()).status_code == 200
     assert ArticleVisit.objects.filter(user=reader).count() == 2
+
+
+def test_an_article_locked_or_edited_shows_at_once_to_signed_in_readers(
+    client, settings, scene, make_moderator, django_capture_on_commit_callbacks
+):
+    article, reader, *_ = scene
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    client.force_login(reader)
+    assert "Reply to the article" in client.get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.article_lock(article=article, moderator=make_moderator(), reason="Closed")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "This discussion is locked" in page and "<summary>Reply to the article</summary>" not in page
+    article.refresh_from_db()
+    article.body = "A corrected text."
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.article_save(article=article)
+    assert "A corrected text." in client.get(article.get_absolute_url()).content.decode()

@@ -56,6 +56,7 @@ class Spot:
 
 @dataclass
 class Shared:
+    article: Article  # as it was at the version, so a hit needs no query for it either
     html: str
     spots: list[Spot]
     drawn_at: object  # the time the replies' times were written at
@@ -65,7 +66,7 @@ class Shared:
     pages: int
 
 
-def draw(thread: presenters.ThreadPage, *, drawn_at) -> Shared:
+def draw(thread: presenters.ThreadPage, *, article: Article, drawn_at) -> Shared:
     """The shared page of `thread` (presented for MEMBER at `drawn_at`), with each reply's place
     found in one pass."""
     html = str(presenters.thread_html(thread))
@@ -85,7 +86,7 @@ def draw(thread: presenters.ThreadPage, *, drawn_at) -> Shared:
             )
         )
     return Shared(
-        html=html, spots=spots, drawn_at=drawn_at, sort=thread.sort,
+        article=article, html=html, spots=spots, drawn_at=drawn_at, sort=thread.sort,
         total=thread.total, number=thread.number, pages=thread.pages,
     )
 
@@ -107,7 +108,7 @@ class Overlaid:
     html: str
 
 
-def apply(shared: Shared, *, article: Article, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
+def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
     """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
     fetched; otherwise the ones that differ are fetched, in one query."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
@@ -128,7 +129,7 @@ def apply(shared: Shared, *, article: Article, viewer, new_after, rows: dict[int
         if reply is None:  # gone since the draw (it cannot be: replies are never deleted)
             continue
         item = presenters.reader_item(
-            reply, article=article, sort=shared.sort, viewer=viewer, new_after=new_after, now=now,
+            reply, article=shared.article, sort=shared.sort, viewer=viewer, new_after=new_after, now=now,
             drawn_at=shared.drawn_at, locked_above=spot.locked_above, folded=spot.folded,
         )
         if item.is_new:

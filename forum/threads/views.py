@@ -48,9 +48,9 @@ def article(request, slug):
         content, drawn_at = cache.page_get(slug, page, sort)
         if content is not None:
             return HttpResponse(content)
-    article = selectors.article_get(slug=slug)
     if signed_in and cache.enabled() and not policy.is_moderator(request.user):
-        return _member_page(request, article, page, sort)
+        return _member_page(request, slug, page, sort)
+    article = selectors.article_get(slug=slug)
     if cacheable and drawn_at is None and cache.enabled():
         drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
     try:
@@ -68,25 +68,30 @@ def article(request, slug):
     return response
 
 
-def _member_page(request, article, page, sort):
+def _member_page(request, slug, page, sort):
     """A signed-in reader's page: the members' shared thread, drawn once per version, with this
-    reader's own and new replies laid over it (forum.threads.overlay)."""
-    shared, drawn_at = cache.page_get(article.slug, page, sort, kind=cache.MEMBERS)
+    reader's own and new replies laid over it (forum.threads.overlay). The article comes with it:
+    every change to an article bumps its thread's version."""
+    shared, drawn_at = cache.page_get(slug, page, sort, kind=cache.MEMBERS)
     rows = None
     if shared is None:
-        drawn_at = drawn_at or cache.version(article.slug)  # before the draw, as for signed-out pages
+        article = selectors.article_get(slug=slug)
+        drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
         try:
             page_rows = selectors.thread_page(article=article, page=page, sort=sort)
         except selectors.PageOutOfRange:
             return _no_such_page(request, article)
         now = timezone.now()
         shared = overlay.draw(
-            presenters.thread_page(page_rows, article=article, viewer=overlay.MEMBER, now=now), drawn_at=now
+            presenters.thread_page(page_rows, article=article, viewer=overlay.MEMBER, now=now),
+            article=article,
+            drawn_at=now,
         )
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
+    article = shared.article
     new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
-    laid = overlay.apply(shared, article=article, viewer=request.user, new_after=new_after, rows=rows)
+    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
     return _article_page(request, article, laid.thread, laid.html)
 
 
