@@ -19,9 +19,13 @@ def _fresh_cache():
     """Rate-limit counters live in the cache; one test's attempts must not limit the next."""
     from django.core.cache import cache
 
+    from forum.threads import cache as thread_cache
+
     cache.clear()
+    thread_cache.local_clear()
     yield
     cache.clear()
+    thread_cache.local_clear()
 
 
 @pytest.fixture

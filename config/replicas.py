@@ -2,7 +2,7 @@
 
 With DATABASE_REPLICA_URL set, `replica` is a streaming replica of the primary (`default`). It
 lags by a fraction of a second, so only reads that can stand that go there: the pages a
-signed-out reader sees, thread.json, feeds and search, and not even those for a signed-in reader
+signed-out reader sees (but not one about to be cached: primary_reads), thread.json, feeds and search, and not even those for a signed-in reader
 who wrote in the last REPLICA_READ_YOUR_WRITES_SECONDS (they must see their own reply). Everything
 else reads the primary: writes, locks, moderation, a signed-in reader's pages, sessions, and
 any read inside a transaction (it must see that transaction's writes).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -47,6 +48,18 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, **hints):
         return db != REPLICA  # the replica follows the primary's schema by itself
+
+
+@contextmanager
+def primary_reads():
+    """Reads in this block go to the primary, whatever the view allows: for a page about to be
+    cached under the thread's present version, which a lagging replica may not have reached (its
+    stale copy would be served until the next write or the cache's TTL)."""
+    token = _reading_replica.set(False)
+    try:
+        yield
+    finally:
+        _reading_replica.reset(token)
 
 
 def may_read_replica(request, *, signed_in: bool) -> bool:

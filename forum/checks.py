@@ -51,6 +51,11 @@ def settings_have_the_right_types(app_configs, **kwargs):
             errors.append(Error(f"FORUM_{name} must be {_type_name(expected)}, not {value!r}", id="forum.E003"))
         elif expected is int and value < MINIMUMS.get(name, 0):
             errors.append(Error(f"FORUM_{name} must be at least {MINIMUMS.get(name, 0)}, not {value}", id="forum.E003"))
+    budget, page_size = forum_settings.PAGE_REPLY_BUDGET, forum_settings.PAGE_SIZE
+    if isinstance(budget, int) and isinstance(page_size, int) and budget < page_size:
+        # Every top-level reply of a page is drawn (forum.threads.budget): a smaller budget would not hold.
+        errors.append(Error(f"FORUM_PAGE_REPLY_BUDGET ({budget}) must be at least FORUM_PAGE_SIZE ({page_size})",
+                            id="forum.E003"))
     unknown = sorted(name for name in dir(settings) if name.startswith("FORUM_") and name[6:] not in DEFAULTS)
     for name in unknown:
         errors.append(Warning(f"{name} is not a forum setting; it has no effect", id="forum.W001",

@@ -63,6 +63,9 @@ DEFAULTS: dict[str, object] = {
     "PAGE_SIZE": 50,
     # Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
     "DISPLAY_DEPTH": 8,
+    # Replies drawn on one page at most, whatever the thread's shape (forum.threads.budget); the
+    # branches cut end in "N more replies →" links to pages that continue them.
+    "PAGE_REPLY_BUDGET": 300,
     # Page views of one article this close together are one visit, so moving from page 1 to
     # page 2 does not unmark the replies that were new when the visit began.
     "VISIT_GAP_MINUTES": 30,
@@ -75,10 +78,16 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_MAX_TERMS": 16,
     # Newest replies in an article's and a person's Atom feed; newest articles in the site's.
     "FEED_LENGTH": 50,
+    # What a CDN in front may do with a signed-out reader's page (forum.http_cache): keep it this
+    # long, then serve it this much longer while it asks again. 0 turns the public header off.
+    "SHARED_CACHE_SECONDS": 10,
+    "SHARED_CACHE_STALE_SECONDS": 30,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
+# A reply budget under the page size could not draw every top-level reply of a page.
 MINIMUMS = {
+    "PAGE_REPLY_BUDGET": 1,
     "REMOVAL_RATE_WINDOW": 1,
     "REMOVAL_RATE_MIN": 1,
     "REMOVAL_RATE_THRESHOLD": 1,

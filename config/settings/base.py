@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # On in every environment, so a page that needs an inline script fails in development first.
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and messages middleware: it sees the cookies and Vary they set.
+    "forum.http_cache.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,9 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's, loading the signed-in user with its header data (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -243,6 +246,8 @@ ENV_FORUM_SETTINGS = {
     "FORUM_REQUIRE_VERIFIED_EMAIL": parse_bool,
     "FORUM_MODLOG_SHOW_MODERATORS": parse_bool,
     "FORUM_THREAD_CACHE_SECONDS": int,
+    "FORUM_SHARED_CACHE_SECONDS": int,
+    "FORUM_SHARED_CACHE_STALE_SECONDS": int,
 }
 for _name, _parse in ENV_FORUM_SETTINGS.items():
     if os.environ.get(_name):

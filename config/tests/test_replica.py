@@ -78,3 +78,16 @@ def test_reads_inside_a_transaction_and_sessions_stay_on_the_primary(monkeypatch
             assert router.db_for_read(Reply) is None
     finally:
         replicas._reading_replica.reset(token)
+
+
+def test_a_page_about_to_be_cached_is_read_from_the_primary(transactional_db):
+    from forum.threads.models import Reply
+
+    router = replicas.ReplicaRouter()
+    token = replicas._reading_replica.set(True)
+    try:
+        assert router.db_for_read(Reply) == "replica"  # outside a transaction, a signed-out read
+        with replicas.primary_reads():
+            assert router.db_for_read(Reply) is None
+    finally:
+        replicas._reading_replica.reset(token)

@@ -262,8 +262,8 @@ class _Writer:
 
         for dsq_id in sorted(self.later, key=self.plan.thread_order):
             attach(dsq_id)
-        for article_pk in {article.pk for article in self.articles.values()}:
-            cache.bump(article_pk)
+        for article in {article.pk: article for article in self.articles.values()}.values():
+            cache.bump(article)
 
 
 @dataclass

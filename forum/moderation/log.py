@@ -31,7 +31,7 @@ def record(*, actor, action, reply=None, article=None, user=None, reason="", det
         user=user or (reply.author if reply else None), reason=reason, detail=detail, created=timezone.now(),
     )
     if entry.article_id:
-        cache.bump(entry.article_id)  # every action on a reply or an article changes how it reads
+        cache.bump(entry.article)  # every action on a reply or an article changes how it reads
     logger.info(
         "moderation action=%s actor=%s reply=%s article=%s user=%s detail=%r reason=%r",
         action, actor.pk if actor else "auto", entry.reply_id, entry.article_id, entry.user_id, detail, reason,

@@ -59,7 +59,7 @@ def article_rules_set(*, article: Article, moderator, rules: ArticleRules) -> Ar
         article.slow_mode_minutes = rules.slow_mode_minutes
         article.reply_prompt = rules.reply_prompt
         article.save(update_fields=["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"])
-        cache.bump(article.pk)  # the prompt and whether the reply box shows are on the page
+        cache.bump(article)  # the prompt and whether the reply box shows are on the page
         record(actor=moderator, action=ModerationLog.Action.RULES, article=article, detail=rules.describe()[:200])
     return article
 

@@ -109,7 +109,7 @@ def reply_create(
             reply.save()
             if held:
                 moderation_log.hold_on_posting(reply)  # an automatic action: the log says so
-            cache.bump(article.pk)
+            cache.bump(article)
             signals.announce_posted(reply)
     except IntegrityError:
         # Two submits of one form raced past the lookup above; the constraint let one through.
@@ -159,7 +159,7 @@ def reply_edit(*, reply: Reply, editor, body: str, request=None) -> Reply:
         if decision.verdict == hooks.Verdict.HOLD:
             current.status, current.hold_reason = Reply.Status.HELD, decision.reason
         current.save(update_fields=["body", "body_html", "edited", "status", "hold_reason"])
-        cache.bump(current.article_id)
+        cache.bump(current.article)
     return current
 
 
@@ -175,5 +175,5 @@ def reply_remove_own(*, reply: Reply, user) -> Reply:
         policy.check(policy.removal_refusal(user=user, reply=current))
         current.status, current.removed_by = Reply.Status.REMOVED, Reply.RemovedBy.AUTHOR
         current.save(update_fields=["status", "removed_by"])
-        cache.bump(current.article_id)
+        cache.bump(current.article)
     return current

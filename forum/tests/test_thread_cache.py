@@ -6,6 +6,7 @@ from django.urls import reverse
 from forum.models import Reply
 from forum.moderation import actions
 from forum.posting import services as posting
+from forum.threads import cache as thread_cache
 from forum.threads import services as articles
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,26 @@ def test_a_bad_page_number_is_still_refused_when_the_page_is_cached(client, cach
     client.get(article.get_absolute_url())
     assert client.get(article.get_absolute_url() + "?page=abc").status_code == 400
     assert client.get(article.get_absolute_url() + "?page=9").status_code == 404
+
+
+def test_a_page_drawn_before_a_write_is_never_served_after_it(client, cached, thread, make_user, django_capture_on_commit_callbacks):
+    article, first = thread
+    content, drawn_at = thread_cache.page_get(article.slug, 1, "oldest")
+    assert content is None
+    drawn_at = drawn_at or thread_cache.version(article.slug)  # as the view does, before drawing
+    with django_capture_on_commit_callbacks(execute=True):  # a write commits while the page is drawn
+        posting.reply_create(article=article, parent=first, author=make_user(), body="Written meanwhile")
+    thread_cache.page_set(article=article, page=1, sort="oldest", content=b"stale", drawn_at=drawn_at)
+    assert thread_cache.page_get(article.slug, 1, "oldest")[0] is None
+    assert "Written meanwhile" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_article_moved_to_a_new_slug_is_no_longer_served_at_the_old_one(client, cached, thread, django_capture_on_commit_callbacks):
+    article, _ = thread
+    old_url = article.get_absolute_url()
+    assert client.get(old_url).status_code == 200  # cached under the old slug
+    article.slug = "a-new-address"
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.article_save(article=article)
+    assert client.get(old_url).status_code == 404
+    assert "The first word" in client.get(article.get_absolute_url()).content.decode()

@@ -4,14 +4,23 @@ Signed-out readers all get the same article page (no per-reader actions, no "new
 form, so no CSRF token), so it is drawn once per version of the thread and kept. Every service
 that changes how a thread reads calls `bump()`, which gives the thread a new version once the
 transaction commits; FORUM_THREAD_CACHE_SECONDS bounds the rest ("3 minutes ago", a changed
-display name). A hit touches no database: the slug leads to the article's id through the cache
-too. With several app servers this must be the shared cache (Redis), or a server's local copy
-can lag a change by up to the TTL.
+display name). With several app servers this must be the shared cache (Redis), or a server's
+local copy can lag a change by up to the TTL.
+
+A hit is one round trip and no query: the version and the page are both keyed by the URL's
+slug, so one `get_many` fetches both, and the page is stored with the version it was drawn at;
+it is served only while that is still the thread's version. Each process also keeps the pages
+it served last (LOCAL_BYTES of them): when it holds the page at the version, the round trip
+carries only the version, not the page. Redis being the one place versions live, a bump is seen
+by every process at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -19,29 +28,66 @@ from django.db import transaction
 from forum.conf import forum_settings
 
 
-def _version_key(article_id: int) -> str:
-    return f"thread-version:{article_id}"
+def _version_key(slug: str) -> str:
+    return f"thread-version:{slug}"
 
 
-def _article_id_key(slug: str) -> str:
-    return f"article-id:{slug}"
+def _page_key(slug: str, page: int, sort: str, kind: str = "article-page") -> str:
+    return f"{kind}:{slug}:{page}:{sort}"
 
 
-def _page_key(article_id: int, page: int, sort: str) -> str:
-    return f"article-page:{article_id}:{version(article_id)}:{page}:{sort}"
+# The signed-in members' shared thread (forum.threads.overlay), kept like the signed-out page.
+MEMBERS = "member-thread"
+
+
+# This process's copies of the pages it served last: {page key: (version, content, size, expires)}.
+# They expire with the shared entry's TTL, so the times they show age no more than Redis's do.
+LOCAL_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple[str, object, int, float]] = OrderedDict()
+_local_size = 0
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str, current: str):
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None or entry[0] != current or entry[3] < time.monotonic():
+            return None
+        _local.move_to_end(key)
+        return entry[1]
+
+
+def _local_put(key: str, drawn_at: str, content) -> None:
+    global _local_size
+    size = len(content) if isinstance(content, (bytes, str)) else len(getattr(content, "html", "")) + 10_000
+    with _local_lock:
+        old = _local.pop(key, None)
+        if old is not None:
+            _local_size -= old[2]
+        _local[key] = (drawn_at, content, size, time.monotonic() + forum_settings.THREAD_CACHE_SECONDS)
+        _local_size += size
+        while _local_size > LOCAL_BYTES and _local:
+            _local_size -= _local.popitem(last=False)[1][2]
+
+
+def local_clear() -> None:
+    global _local_size
+    with _local_lock:
+        _local.clear()
+        _local_size = 0
 
 
 def enabled() -> bool:
     return forum_settings.THREAD_CACHE_SECONDS > 0
 
 
-def version(article_id: int) -> str:
-    """The present version of an article's thread; `bump()` renews it.
+def version(slug: str) -> str:
+    """The present version of the thread of the article at `slug`; `bump()` renews it.
 
     A random token rather than a counter: if the cache drops the key, the next one is new, so a
     page cached under an older version can never come back.
     """
-    key = _version_key(article_id)
+    key = _version_key(slug)
     current = cache.get(key)
     if current is None:
         cache.add(key, uuid.uuid4().hex, None)
@@ -49,27 +95,54 @@ def version(article_id: int) -> str:
     return current
 
 
-def bump(article_id: int) -> None:
-    """Give the thread a new version once this transaction commits (at once outside one)."""
+def bump(article, *, old_slug: str | None = None) -> None:
+    """Give the article's thread a new version once this transaction commits (at once outside one).
+
+    Keyed by slug, so that a read needs no look-up; an article whose slug changed is bumped
+    under its `old_slug` too, so the pages cached there stop being served.
+    """
+    keys = {_version_key(slug) for slug in (article.slug, old_slug) if slug}
     # robust: a cache that is down must not turn a committed write into an error page.
-    transaction.on_commit(lambda: cache.set(_version_key(article_id), uuid.uuid4().hex, None), robust=True)
+    transaction.on_commit(lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, None), robust=True)
 
 
-def page_get(slug: str, page: int, sort: str) -> bytes | None:
-    """The signed-out page as drawn for this version, or None. Costs no query."""
+def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tuple[object | None, str | None]:
+    """(the signed-out page as drawn for this version or None, the thread's version or None).
+
+    One round trip to the cache, no query. The version, when known, is what a miss must store
+    its page under: drawn after this read, the page can only be as new as this version or newer.
+    `kind` MEMBERS: the members' shared thread instead.
+    """
     if not enabled():
-        return None
-    article_id = cache.get(_article_id_key(slug))
-    if article_id is None:
-        return None
-    return cache.get(_page_key(article_id, page, sort))
+        return None, None
+    version_key, page_key = _version_key(slug), _page_key(slug, page, sort, kind)
+    with _local_lock:
+        held = page_key in _local
+    if held:  # only the version travels; the page comes from this process if it is still current
+        current = cache.get(version_key)
+        if current is None:
+            return None, None
+        content = _local_get(page_key, current)
+        if content is not None:
+            return content, current
+        found = {version_key: current, page_key: cache.get(page_key)}
+    else:
+        found = cache.get_many([version_key, page_key])
+    current, entry = found.get(version_key), found.get(page_key)
+    if current is not None and entry is not None and entry[0] == current:
+        _local_put(page_key, current, entry[1])
+        return entry[1], current
+    return None, current
 
 
-def page_set(*, article, page: int, sort: str, content: bytes) -> None:
-    if not enabled():
+def page_set(
+    *, article, page: int, sort: str, content, drawn_at: str | None, kind: str = "article-page"
+) -> None:
+    """Keep the page drawn at version `drawn_at`, read before the draw (page_get, or version()
+    when the thread had none yet). A write that commits during the draw bumps the version, so
+    this entry is never served. None (the cache is down): nothing is kept."""
+    if not enabled() or drawn_at is None:
         return
-    seconds = forum_settings.THREAD_CACHE_SECONDS
-    cache.set(_page_key(article.pk, page, sort), content, seconds)
-    # An article whose slug changes gets a new version (forum.threads.services.article_save), so the old
-    # slug's pages miss even while this entry lives.
-    cache.set(_article_id_key(article.slug), article.pk, seconds)
+    key = _page_key(article.slug, page, sort, kind)
+    cache.set(key, (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)
+    _local_put(key, drawn_at, content)

@@ -32,6 +32,16 @@ def thread_query(request, *, paged: bool = True) -> tuple[int, str]:
     return page, sort
 
 
+def answers_from(request) -> int:
+    """A reply page's ?from=: how many of the reply's answers an earlier page drew (0 if absent)."""
+    raw = request.GET.get("from")
+    if raw is None:
+        return 0
+    if not _DIGITS.fullmatch(raw) or len(raw) > 12:
+        raise BadThreadQuery(f"“{raw}” is not a number of replies to skip. It counts 0, 1, 2…")
+    return int(raw)
+
+
 @dataclass
 class PageLink:
     label: str

@@ -130,7 +130,7 @@ class ThreadItem:
     """
 
     reply: Reply
-    closes: range
+    closes: list  # the items whose branches end just before this one, innermost first
     has_children: bool
     descendant_total: int
     body_html: str
@@ -142,6 +142,13 @@ class ThreadItem:
     continue_url: str = ""
     is_new: bool = False
     is_focus: bool = False
+    # The page's budget (forum.threads.budget) cut this reply's answers: `more_url` when none of
+    # them is drawn, `tail_url` (printed where its branch ends) when the first few are.
+    more_url: str = ""
+    tail_url: str = ""
+    cut_label: str = ""
+    folded: bool = False  # drawn as its header and a link to its page, to keep the page's size
+    locked_above: bool = False  # a moderator locked a reply above it (forum.threads.overlay keeps it)
     # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
     # another), each drawing names its heading apart; in a thread it is "r<id>-by".
     id_prefix: str = ""
@@ -162,7 +169,7 @@ class ThreadItem:
 @dataclass
 class Thread:
     items: list[ThreadItem]
-    trailing_closes: range
+    trailing_closes: list  # the items whose branches end after the last one
     new_count: int = 0
     first_new: ThreadItem | None = None
 
@@ -184,15 +191,27 @@ class Branch:
     thread: Thread
     thread_page: int
     thread_anchor: int
+    gap_url: str = ""  # the replies left out between the first ancestor and the nearest ones
+    gap_label: str = ""
+    earlier_url: str = ""  # this reply's answers drawn before ?from=
+    earlier_label: str = ""
 
 
-def sort_query(sort: str) -> str:
-    """The query string that keeps `sort` in a link; the default order needs none."""
-    return "" if sort == DEFAULT_SORT else f"?sort={sort}"
+def sort_query(sort: str, answers_from: int = 0) -> str:
+    """The query string that keeps `sort` (and a reply page's ?from=) in a link; defaults need none."""
+    params = [f"from={answers_from}"] if answers_from else []
+    if sort != DEFAULT_SORT:
+        params.append(f"sort={sort}")
+    return "?" + "&".join(params) if params else ""
+
+
+def _replies_count(count: int) -> str:
+    return "1 more reply" if count == 1 else f"{count} more replies"
 
 
 def _thread(
-    replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False
+    replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False,
+    cuts=None, folded=frozenset(), now=None,
 ) -> Thread:
     """The items of `replies` (in reading order, from `root_level` down) as `viewer` sees them.
 
@@ -205,20 +224,21 @@ def _thread(
     moderator = policy.is_moderator(viewer)
     # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
-    now = timezone.now()
+    now = now or timezone.now()
     items = []
     first_new = None
     new_count = 0
-    open_branches = 0
+    cuts = cuts or {}
+    open_branches: list[ThreadItem] = []
     locked_levels: list[int] = []  # levels of the branch-locked replies above the current one
     for reply in replies:
         level = reply.level - root_level
-        closes = open_branches - level
-        open_branches = level
+        closes = []
+        while len(open_branches) > level:
+            closes.append(open_branches.pop())
         has_replies = reply.rght - reply.lft > 1
-        shows_replies = has_replies and (depth is None or level < depth - 1)
-        if shows_replies:
-            open_branches += 1
+        cut = cuts.get(reply.pk)
+        shows_replies = has_replies and (depth is None or level < depth - 1) and not (cut and not cut.shown)
         while locked_levels and locked_levels[-1] >= reply.level:
             locked_levels.pop()
         if reply.branch_locked:
@@ -242,7 +262,7 @@ def _thread(
             )
         item = ThreadItem(
             reply=reply,
-            closes=range(closes),
+            closes=closes,
             has_children=shows_replies,
             descendant_total=reply.descendant_total,
             body_html=body_html,
@@ -251,20 +271,45 @@ def _thread(
             links=links.for_reply(reply, actions),
             when=times_of(reply.created, now),
             url=url,
-            continue_url=f"{url}{suffix}" if has_replies and not shows_replies else "",
+            continue_url=f"{url}{suffix}" if has_replies and not shows_replies and not cut else "",
             is_new=is_new,
             is_focus=reply.pk == focus_pk,
+            folded=reply.pk in folded,
+            locked_above=locked_above or bool(locked_levels),
         )
+        if cut:
+            item.cut_label = _replies_count(cut.hidden) + " →"
+            cut_url = url + sort_query(sort, cut.next_from)
+            if cut.shown:
+                item.tail_url = cut_url
+            else:
+                item.more_url = cut_url
+        if shows_replies:
+            open_branches.append(item)
         if is_new:
             new_count += 1
             first_new = first_new or item
         items.append(item)
-    return Thread(items=items, trailing_closes=range(open_branches), new_count=new_count, first_new=first_new)
+    return Thread(
+        items=items, trailing_closes=open_branches[::-1], new_count=new_count, first_new=first_new
+    )
 
 
-def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None) -> ThreadPage:
+def reader_item(reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded) -> ThreadItem:
+    """One reply's item for `viewer` as _thread draws it on a page (forum.threads.overlay): its
+    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page."""
+    item = _thread(
+        [reply], article=article, sort=sort, root_level=reply.level, depth=None, viewer=viewer,
+        new_after=new_after, locked_above=locked_above, folded={reply.pk} if folded else frozenset(), now=now,
+    ).items[0]
+    item.when = times_of(reply.created, drawn_at)
+    return item
+
+
+def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None, now=None) -> ThreadPage:
     thread = _thread(
-        page.rows, article=article, sort=page.sort, root_level=0, depth=page.depth, viewer=viewer, new_after=new_after
+        page.rows, article=article, sort=page.sort, root_level=0, depth=page.depth, viewer=viewer, new_after=new_after,
+        cuts=page.cuts, folded=page.folded, now=now,
     )
     return ThreadPage(**vars(thread), total=page.total, number=page.number, pages=page.pages, sort=page.sort)
 
@@ -280,19 +325,29 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
         viewer=viewer,
         new_after=new_after,
         focus_pk=focus.pk,
-        locked_above=any(row.branch_locked for row in rows.above),
+        locked_above=any(row.branch_locked for row in rows.above + rows.gap),
+        cuts=rows.cuts,
     )
     ancestors = _thread(rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after)
     # Above, every reply is drawn expanded in full, whatever depth it sits at.
     for item in ancestors.items:
-        item.closes, item.has_children, item.continue_url = range(0), False, ""
-    return Branch(
+        item.closes, item.has_children, item.continue_url = [], False, ""
+    result = Branch(
         focus=focus,
         ancestors=ancestors.items,
         thread=thread,
         thread_page=rows.thread_page,
         thread_anchor=rows.thread_anchor,
     )
+    permalink = ReplyLinks(article).permalink
+    if rows.gap:
+        count = len(rows.gap)
+        result.gap_url = permalink.format(rows.gap[-1].pk) + sort_query(sort)
+        result.gap_label = "↑ 1 reply between these" if count == 1 else f"↑ {count} replies between these"
+    if rows.skipped:
+        result.earlier_url = permalink.format(focus.pk) + sort_query(sort)
+        result.earlier_label = f"← The first answers to this reply ({rows.skipped})"
+    return result
 
 
 def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> ThreadItem:
@@ -304,7 +359,7 @@ def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> Threa
         placeholder, body_html, note = _display(reply, viewer=viewer, moderator=policy.is_moderator(viewer))
     links = ReplyLinks(reply.article)
     return ThreadItem(
-        reply=reply, closes=range(0), has_children=False, descendant_total=0,
+        reply=reply, closes=[], has_children=False, descendant_total=0,
         body_html=body_html, placeholder=placeholder, note=note,
         links=links.for_reply(reply, policy.Actions()), url=links.permalink.format(reply.pk),
         when=times_of(reply.created, timezone.now()), id_prefix=id_prefix,

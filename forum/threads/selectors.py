@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, IntegerField, Q, Sum, Window
@@ -17,7 +17,8 @@ from forum import policy
 from forum.conf import forum_settings
 from forum.errors import NotFound
 
-from .models import Article, ArticleVisit, Reply
+from . import budget
+from .models import Article, Reply
 
 # The orders a reader can choose, as they appear in ?sort=, with their labels.
 SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
@@ -43,6 +44,8 @@ _SIBLING_KEY = {
 MAX_PAGE = 10**9
 # The largest id the database can hold: a URL can ask for any number of digits.
 _MAX_ID = 2**63 - 1
+# Replies drawn above a reply on its own page: the top-level one and the nearest ones.
+ANCESTORS_SHOWN = 12
 
 
 class PageOutOfRange(NotFound):
@@ -130,21 +133,6 @@ def replies_by(user, *, viewer):
     return replies.order_by(F("created").desc(nulls_last=True), "-id")
 
 
-# --- Visits --------------------------------------------------------------------------------------
-
-
-def visit_get(*, user, article: Article) -> ArticleVisit | None:
-    """The signed-in reader's visit record for `article`; None (and no query) for anyone else."""
-    if not user.is_authenticated:
-        return None
-    return ArticleVisit.objects.filter(user=user, article=article).first()
-
-
-def new_after(*, visit: ArticleVisit | None, at):
-    """Replies created after this are new to the reader viewing a page at `at`; None: nothing is."""
-    return visit.new_after_at(at) if visit is not None else None
-
-
 # --- Pages of the thread -------------------------------------------------------------------------
 
 
@@ -158,6 +146,8 @@ class PageRows:
     number: int = 1
     pages: int = 1
     sort: str = DEFAULT_SORT
+    cuts: dict[int, budget.Cut] = field(default_factory=dict)  # where the page's budget cut a branch
+    folded: set[int] = field(default_factory=set)  # top-level replies drawn without their text
 
 
 def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, whole_branches: bool = False) -> PageRows:
@@ -193,9 +183,17 @@ def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, wh
         replies = replies.filter(level__lt=depth)
     rows = list(replies.select_related("author").in_thread_order())
     by_tree = {row.tree_id: row for row in rows if row.parent_id is None}
-    ordered = _depth_first([by_tree[tree_id] for tree_id in tree_ids if tree_id in by_tree], rows, sort)
+    tops = [by_tree[tree_id] for tree_id in tree_ids if tree_id in by_tree]
+    ordered = _depth_first(tops, rows, sort)
+    drawn = budget.Budgeted(rows=ordered)
+    if not whole_branches:
+        drawn = budget.within_budget(
+            ordered, tops=tops, slug_length=len(article.slug), byte_budget=budget.reply_bytes_for(article.body_html)
+        )
     return PageRows(
-        rows=ordered,
+        rows=drawn.rows,
+        cuts=drawn.cuts,
+        folded=drawn.folded,
         depth=depth,
         total=span_total // 2,  # each reply spans two numbers of its tree
         number=page,
@@ -212,10 +210,17 @@ class BranchRows:
     below: list[Reply]  # the reply first
     thread_page: int  # the page of the full thread that holds this branch, in the same sort
     thread_anchor: int  # the reply to jump to there: this one, or the one that continues to it
+    cuts: dict[int, budget.Cut] = field(default_factory=dict)  # where the page's budget cut a branch
+    skipped: int = 0  # answers to the reply left out at the start (?from=), drawn on an earlier page
+    gap: list[Reply] = field(default_factory=list)  # replies above left out between the first and the rest
 
 
-def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT) -> BranchRows:
-    """`reply`'s ancestors, then its branch down to the display depth below it.
+def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> BranchRows:
+    """`reply`'s ancestors, then its branch down to the display depth below it, within the page's
+    budget (forum.threads.budget), leaving out its first `skip` answers.
+
+    Above, the top-level reply and the nearest ANCESTORS_SHOWN - 1 replies are drawn; a line
+    deeper than that skips the ones between (`gap`), which their own pages show.
 
     Two queries: ancestors and branch together (the nested set gives both as lft ranges of one
     tree), then how many top-level replies sort before this one, for the link back to the thread.
@@ -245,11 +250,28 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT) -> BranchRows:
     else:
         span = root.rght - root.lft
         before = before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
+    gap = []
+    if len(above) > ANCESTORS_SHOWN:
+        gap = above[1 : len(above) - ANCESTORS_SHOWN + 1]
+        above = [above[0], *above[len(above) - ANCESTORS_SHOWN + 1 :]]
+    slug_length = len(reply.article.slug)
+    spent = (len(above), sum(budget.card_bytes(row, slug_length=slug_length) for row in above))
+    drawn = budget.within_budget(
+        _depth_first([focus], below, sort),
+        tops=[focus],
+        slug_length=slug_length,
+        byte_budget=budget.reply_bytes_for(""),
+        skip_answers={focus.pk: skip} if skip else None,
+        spent=spent,
+    )
     return BranchRows(
         above=above,
-        below=_depth_first([focus], below, sort),
+        below=drawn.rows,
         thread_page=before.count() // forum_settings.PAGE_SIZE + 1,
         thread_anchor=anchor,
+        cuts=drawn.cuts,
+        skipped=skip,
+        gap=gap,
     )
 
 

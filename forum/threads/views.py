@@ -4,6 +4,7 @@ of a page, and a person's replies."""
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -14,24 +15,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import ignores
-from config.replicas import replica_reads
+from config.replicas import primary_reads, replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
+from forum.http_cache import shared_when_signed_out
 from forum.posting.forms import ReplyForm
 from forum.syndication import meta as page_meta
 from forum.web import absolute_url, refusal_page, status_of
 
-from . import cache, presenters, selectors, services
-from .navigation import BadThreadQuery, nav, thread_query, thread_url
+from . import cache, overlay, presenters, selectors, services
+from .navigation import BadThreadQuery, answers_from, nav, thread_query, thread_url
 
 REPLIES_PER_PROFILE_PAGE = 50
 
 
+@shared_when_signed_out
 @replica_reads
 def home(request):
     return render(request, "forum/home.html", {"articles": selectors.article_list()})
 
 
+@shared_when_signed_out
 @replica_reads
 def article(request, slug):
     signed_in = request.user.is_authenticated
@@ -42,24 +46,71 @@ def article(request, slug):
     except BadThreadQuery as error:
         article = selectors.article_get(slug=slug, viewer=request.user)
         return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
-    if cacheable and (content := cache.page_get(slug, page, sort)) is not None:
-        return HttpResponse(content)
-    article = selectors.article_get(slug=slug, viewer=request.user)
-    now = timezone.now()
-    visit = selectors.visit_get(user=request.user, article=article)
-    try:
-        rows = selectors.thread_page(article=article, page=page, sort=sort)
-    except selectors.PageOutOfRange:
-        return _no_such_page(request, article)
-    viewer = request.user if signed_in else AnonymousUser()
-    thread = presenters.thread_page(
-        rows, article=article, viewer=viewer, new_after=selectors.new_after(visit=visit, at=now)
-    )
+    drawn_at = None
+    if cacheable:
+        content, drawn_at = cache.page_get(slug, page, sort)
+        if content is not None:
+            return HttpResponse(content)
+    # Moderators, and readers offered no Reply or Flag (suspended), get a page drawn for them.
+    barred = signed_in and policy.account_refusal(request.user) is not None
+    if signed_in and cache.enabled() and not policy.is_moderator(request.user) and not barred:
+        return _member_page(request, slug, page, sort)
+    # A page about to be cached is stored under the thread's present version, which a lagging
+    # replica may not have reached yet: it is drawn from the primary (config/replicas.py).
+    with primary_reads() if cacheable and cache.enabled() else nullcontext():
+        article = selectors.article_get(slug=slug, viewer=request.user)
+        if cacheable and drawn_at is None and cache.enabled():
+            drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
+        try:
+            rows = selectors.thread_page(article=article, page=page, sort=sort)
+        except selectors.PageOutOfRange:
+            return _no_such_page(request, article)
+        viewer = request.user if signed_in else AnonymousUser()
+        new_after = services.visit_open(user=request.user, article=article, at=timezone.now()) if signed_in else None
+        thread = presenters.thread_page(rows, article=article, viewer=viewer, new_after=new_after)
+        response = _article_page(request, article, thread, presenters.thread_html(thread), page=page, sort=sort)
+    if cacheable:
+        # No form for signed-out readers ("Reply to the article" links to the reply page), so
+        # no CSRF token: the page is the same for all of them, and cached.
+        cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at)
+    return response
+
+
+def _member_page(request, slug, page, sort):
+    """A signed-in reader's page: the members' shared thread, drawn once per version, with this
+    reader's own and new replies laid over it (forum.threads.overlay). The article comes with it:
+    every change to an article bumps its thread's version."""
+    shared, drawn_at = cache.page_get(slug, page, sort, kind=cache.MEMBERS)
+    rows = None
+    if shared is None:
+        article = selectors.article_get(slug=slug, viewer=request.user)
+        drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
+        try:
+            page_rows = selectors.thread_page(article=article, page=page, sort=sort)
+        except selectors.PageOutOfRange:
+            return _no_such_page(request, article)
+        now = timezone.now()
+        shared = overlay.draw(
+            presenters.thread_page(page_rows, article=article, viewer=overlay.MEMBER, now=now),
+            article=article,
+            drawn_at=now,
+        )
+        cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
+        rows = {reply.pk: reply for reply in page_rows.rows}
+    article = shared.article
+    if article.draft and not request.user.is_staff:  # a staff member may have drawn it: still not public
+        raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
+    new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
+    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort)
+
+
+def _article_page(request, article, thread, thread_html, *, page, sort):
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
         "thread": thread,
-        "thread_html": presenters.thread_html(thread),
+        "thread_html": thread_html,
         "nav": nav(article.get_absolute_url(), thread),
         "meta": page_meta.for_article(article, page=page, sort=sort),
         # Why no reply to the article can be posted now, if so: the box is not drawn then.
@@ -67,16 +118,9 @@ def article(request, slug):
             article=article, article_locked=article.locked, parent=None, branch_locked=False
         ),
     }
-    if not signed_in:
-        # No form for signed-out readers ("Reply to the article" links to the reply page), so
-        # no CSRF token: the page is the same for all of them, and cached.
-        response = render(request, "forum/article.html", context)
-        if cacheable:
-            cache.page_set(article=article, page=page, sort=sort, content=response.content)
-        return response
-    services.visit_record(user=request.user, article=article, at=now, previous=visit)
-    context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
-    context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
+    if request.user.is_authenticated:
+        context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
+        context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
     return render(request, "forum/article.html", context)
 
 
@@ -86,10 +130,12 @@ def _no_such_page(request, article):
     return refusal_page(request, missing, title="No such page", article=article)
 
 
+@shared_when_signed_out
 @replica_reads
 def reply_page(request, slug, pk):
     try:
         sort = thread_query(request, paged=False)[1]
+        skip = answers_from(request)
     except BadThreadQuery as error:
         return refusal_page(request, error, title="That reply cannot be shown")
     focus = selectors.reply_find(slug=slug, pk=pk, viewer=request.user)
@@ -98,14 +144,11 @@ def reply_page(request, slug, pk):
         article = selectors.article_find(slug=slug, viewer=request.user)
         return refusal_page(request, missing, title="No such reply", article=article)
     article = focus.article
-    now = timezone.now()
-    visit = selectors.visit_get(user=request.user, article=article)
-    rows = selectors.reply_branch(reply=focus, sort=sort)
-    branch = presenters.branch(
-        rows, article=article, sort=sort, viewer=request.user, new_after=selectors.new_after(visit=visit, at=now)
-    )
+    rows = selectors.reply_branch(reply=focus, sort=sort, skip=skip)
+    new_after = None
     if request.user.is_authenticated:
-        services.visit_record(user=request.user, article=article, at=now, previous=visit)
+        new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    branch = presenters.branch(rows, article=article, sort=sort, viewer=request.user, new_after=new_after)
     back = thread_url(article.get_absolute_url(), branch.thread_page, sort) + f"#r{branch.thread_anchor}"
     context = {
         "article": article,
@@ -118,6 +161,7 @@ def reply_page(request, slug, pk):
     return render(request, "forum/reply_page.html", context)
 
 
+@shared_when_signed_out
 @replica_reads(signed_in=True)
 def thread_json(request, slug):
     article = selectors.article_find(slug=slug, viewer=request.user)
@@ -159,6 +203,7 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
     }
 
 
+@shared_when_signed_out
 @replica_reads
 def profile(request, username):
     person = selectors.person_get(username=username)
