@@ -80,7 +80,7 @@ def test_reads_inside_a_transaction_and_sessions_stay_on_the_primary(monkeypatch
         replicas._reading_replica.reset(token)
 
 
-def test_a_page_about_to_be_cached_is_read_from_the_primary(transactional_db):
+def test_a_page_about_to_be_cached_is_read_from_the_primary():
     from forum.threads.models import Reply
 
     router = replicas.ReplicaRouter()
