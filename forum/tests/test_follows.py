@@ -148,3 +148,16 @@ def test_the_profile_lives_at_u_and_the_old_address_redirects(client, scene):
     assert client.get("/u/alice/").status_code == 200
     response = client.get("/users/alice/")
     assert response.status_code == 301 and response["Location"] == "/u/alice/"
+
+
+def test_the_article_page_offers_follow_and_says_when_you_do_on_every_path(client, scene, settings):
+    article, alice, bob, carol = scene
+    for cache_seconds in (0, 60):  # drawn for the reader, and the members' shared thread
+        settings.FORUM_THREAD_CACHE_SECONDS = cache_seconds
+        ArticleFollow.objects.all().delete()
+        client.force_login(alice)
+        assert "Follow this discussion" in client.get(article.get_absolute_url()).content.decode()
+        _follow(client, article)
+        assert 'aria-pressed="true">Following: stop' in client.get(article.get_absolute_url()).content.decode()
+        client.force_login(bob)  # the shared thread alice drew does not carry her choice
+        assert "Follow this discussion" in client.get(article.get_absolute_url()).content.decode()

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Q, Sum, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Window
 
 from forum import policy
 from forum.conf import forum_settings
@@ -80,6 +80,11 @@ def article_find(*, slug: str, viewer=None) -> Article | None:
     """The article `slug`; a draft only for a viewer who may see drafts (to everyone else it
     does not exist yet)."""
     articles = Article.objects.all() if policy.may_see_drafts(viewer) else Article.objects.published()
+    if viewer is not None and viewer.is_authenticated:
+        # Whether they follow it, for the page's Follow button, in the same query.
+        from forum.notifications.models import ArticleFollow
+
+        articles = articles.annotate(followed=Exists(ArticleFollow.objects.filter(article=OuterRef("pk"), user=viewer)))
     return articles.filter(slug=slug).first()
 
 

@@ -19,6 +19,7 @@ from config.replicas import primary_reads, replica_reads
 from forum import policy
 from forum.errors import ForumError, NotFound
 from forum.http_cache import shared_when_signed_out
+from forum.notifications import follows
 from forum.posting.forms import ReplyForm
 from forum.syndication import meta as page_meta
 from forum.web import absolute_url, refusal_page, status_of
@@ -84,6 +85,8 @@ def _member_page(request, slug, page, sort):
     rows = None
     if shared is None:
         article = selectors.article_get(slug=slug, viewer=request.user)
+        # Shared with every member: what was read for this one (whether they follow it) stays out.
+        article.__dict__.pop("followed", None)
         drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
         try:
             page_rows = selectors.thread_page(article=article, page=page, sort=sort)
@@ -121,6 +124,12 @@ def _article_page(request, article, thread, thread_html, *, page, sort):
     if request.user.is_authenticated:
         context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
         context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
+        following = getattr(article, "followed", None)  # read with the article, when it was read here
+        if following is None:  # the article came with the members' shared thread
+            following = follows.follows(user=request.user, article=article)
+        # The Follow button: what posting it asks for, its label, and whether it is on now.
+        context["follow"] = {"value": "0" if following else "1", "pressed": "true" if following else "false",
+                             "label": "Following: stop" if following else "Follow this discussion"}
     return render(request, "forum/article.html", context)
 
 
