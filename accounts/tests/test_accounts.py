@@ -143,3 +143,11 @@ def test_a_display_name_that_looks_like_someone_elses_is_refused(client, make_us
 def test_settings_need_a_signed_in_member(client):
     response = client.get(reverse("accounts:settings"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_session_made_before_accounts_backends_still_signs_its_reader_in(client, make_user):
+    """Sessions name the backend that signed them in; the ones made before accounts.backends
+    name Django's and allauth's, which stay listed so a deploy signs nobody out."""
+    person = make_user("veteran")
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("accounts:settings")).status_code == 200

@@ -159,6 +159,11 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
     "accounts.backends.AuthenticationBackend",
+    # The paths sessions made before accounts.backends name: Django restores a session only
+    # through a backend still listed, so without these everyone would be signed out once at
+    # the deploy. Remove them once SESSION_COOKIE_AGE (two weeks) has passed since.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"

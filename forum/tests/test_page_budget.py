@@ -125,3 +125,19 @@ def test_a_reply_budget_under_the_page_size_stops_start_up(settings):
     settings.FORUM_PAGE_REPLY_BUDGET = 10
     assert any("FORUM_PAGE_REPLY_BUDGET" in error.msg for error in settings_have_the_right_types(None))
     assert reverse("forum:home")
+
+
+def test_a_reply_under_long_ancestors_is_still_on_its_own_page_with_its_first_answer(client, make_article, make_user):
+    """Twelve long replies above a reply fill its page (they are always drawn in full): the reply
+    itself and its first answer are drawn all the same, or its links would lead back to itself."""
+    from forum.posting import services as posting
+
+    article, author = make_article(), make_user()
+    parent = None
+    for number in range(13):
+        parent = posting.reply_create(article=article, author=author, parent=parent, body="<" * 9_990 + str(number))
+    focus = posting.reply_create(article=article, author=author, parent=parent, body="The reply itself")
+    answer = posting.reply_create(article=article, author=author, parent=focus, body="Its first answer")
+    page, drawn, _ = _check_page(client, focus.get_absolute_url())
+    assert focus.pk in drawn and answer.pk in drawn
+    assert "The reply itself" in page and "Its first answer" in page

@@ -126,3 +126,18 @@ def test_an_article_moved_to_a_new_slug_is_no_longer_served_at_the_old_one(clien
         articles.article_save(article=article)
     assert client.get(old_url).status_code == 404
     assert "The first word" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_local_copy_never_outlives_the_shared_entry_it_came_from(settings):
+    import time
+
+    from forum.threads import cache as thread_cache
+
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    thread_cache.local_clear()
+    thread_cache._local_put("article-page:x:1:oldest", "v1", b"page", expires_at=time.time() - 1)
+    assert thread_cache._local_get("article-page:x:1:oldest", "v1") is None
+    thread_cache._local_put("article-page:x:1:oldest", "v1", b"page", expires_at=time.time() + 30)
+    assert thread_cache._local_get("article-page:x:1:oldest", "v1") == b"page"
+    assert thread_cache._local["article-page:x:1:oldest"][3] - time.monotonic() <= 30
+    thread_cache.local_clear()

@@ -68,11 +68,14 @@ def within_budget(
     byte_budget: int,
     skip_answers: dict[int, int] | None = None,
     spent: tuple[int, int] = (0, 0),
+    must_show: bool = False,
 ) -> Budgeted:
     """The replies of `ordered` (reading order, every one below one of `tops`) that fit.
 
     `skip_answers` {pk: n}: leave out the first n answers to that reply (and what is under them),
     as a reply page continuing its answers does. `spent`: replies and bytes already on the page.
+    `must_show`: a reply's own page. Its reply and the first of its remaining answers are drawn
+    whatever the replies above took, or its "more" links would lead back to this same page.
     """
     budget = forum_settings.PAGE_REPLY_BUDGET
     skip_answers = skip_answers or {}
@@ -89,7 +92,7 @@ def within_budget(
     folded: set[int] = set()
     for top in tops:  # the page's own replies are always on it, folded if need be
         cost = card_bytes(top, slug_length=slug_length)
-        if size + cost > byte_budget:
+        if size + cost > byte_budget and not must_show:
             folded.add(top.pk)
             cost = card_bytes(top, slug_length=slug_length) - len(top.body_html or "")
         kept.add(top.pk)
@@ -99,9 +102,10 @@ def within_budget(
     while frontier and not full:
         following = []
         for reply in frontier:
-            for answer in answers.get(reply.pk, ()):
+            for position, answer in enumerate(answers.get(reply.pk, ())):
                 cost = card_bytes(answer, slug_length=slug_length)
-                if count + 1 > budget or size + cost > byte_budget:
+                first_of_page = must_show and reply.pk in top_pks and position == 0
+                if (count + 1 > budget or size + cost > byte_budget) and not first_of_page:
                     full = True
                     break
                 kept.add(answer.pk)

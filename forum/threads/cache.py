@@ -57,14 +57,21 @@ def _local_get(key: str, current: str):
         return entry[1]
 
 
-def _local_put(key: str, drawn_at: str, content) -> None:
+def _local_put(key: str, drawn_at: str, content, expires_at: float | None = None) -> None:
+    """`expires_at`: when the shared entry it was copied from expires (time.time()), so a copy
+    never outlives it: FORUM_THREAD_CACHE_SECONDS bounds what a version bump does not renew."""
     global _local_size
+    seconds = forum_settings.THREAD_CACHE_SECONDS
+    if expires_at is not None:
+        seconds = min(seconds, expires_at - time.time())
+    if seconds <= 0:
+        return
     size = len(content) if isinstance(content, (bytes, str)) else len(getattr(content, "html", "")) + 10_000
     with _local_lock:
         old = _local.pop(key, None)
         if old is not None:
             _local_size -= old[2]
-        _local[key] = (drawn_at, content, size, time.monotonic() + forum_settings.THREAD_CACHE_SECONDS)
+        _local[key] = (drawn_at, content, size, time.monotonic() + seconds)
         _local_size += size
         while _local_size > LOCAL_BYTES and _local:
             _local_size -= _local.popitem(last=False)[1][2]
@@ -130,7 +137,7 @@ def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tup
         found = cache.get_many([version_key, page_key])
     current, entry = found.get(version_key), found.get(page_key)
     if current is not None and entry is not None and entry[0] == current:
-        _local_put(page_key, current, entry[1])
+        _local_put(page_key, current, entry[1], expires_at=entry[2] if len(entry) > 2 else None)
         return entry[1], current
     return None, current
 
@@ -144,5 +151,7 @@ def page_set(
     if not enabled() or drawn_at is None:
         return
     key = _page_key(article.slug, page, sort, kind)
-    cache.set(key, (drawn_at, content), forum_settings.THREAD_CACHE_SECONDS)
-    _local_put(key, drawn_at, content)
+    seconds = forum_settings.THREAD_CACHE_SECONDS
+    expires_at = time.time() + seconds
+    cache.set(key, (drawn_at, content, expires_at), seconds)
+    _local_put(key, drawn_at, content, expires_at=expires_at)

@@ -268,6 +268,7 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
         byte_budget=budget.reply_bytes_for(""),
         skip_answers={focus.pk: skip} if skip else None,
         spent=spent,
+        must_show=True,
     )
     return BranchRows(
         above=above,
