@@ -58,6 +58,45 @@ def make_moderator(make_user):
 
 
 @pytest.fixture
+def moderator(make_moderator):
+    return make_moderator("mod")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the services leave for the commit (the tests' transaction never commits): the
+    cache bump, and the tasks that deliver the signals and send the emails."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def redis_server(settings, monkeypatch):
+    """The forum on a redis-server of its own (testkit.services), which a test may stop and
+    start: the machine's own Redis is never touched. The signed-out page cache is on."""
+    from config import cache as resilient
+    from testkit.services import RedisServer
+
+    server = RedisServer()
+    server.start()
+    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.0)  # ask Redis again at once once it is back
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def make_article():
     def make(title=None, **fields):
         number = next(_numbers)

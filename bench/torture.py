@@ -36,7 +36,6 @@ import os
 import re
 import secrets
 import shlex
-import socket
 import string
 import subprocess
 import sys
@@ -49,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from testkit.ledger import Refused, ServerError, Unexpected, answered_after_the_parent_changed, verify  # noqa: E402
+from testkit.services import free_port  # noqa: E402
 from testkit.torture import ServiceWriter, new_ledger, prepare, run_writers  # noqa: E402
 
 CSRF_CHARS = string.ascii_letters + string.digits
@@ -115,12 +115,6 @@ class HttpWriter:
 
 LOG_ERROR = re.compile(r" ERROR | CRITICAL |\[ERROR\]|\[CRITICAL\]|Traceback")
 LOGGED_5XX = re.compile(r"forum\.requests \S+ \S+ 5\d\d ")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Gunicorn:

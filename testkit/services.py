@@ -10,6 +10,8 @@ import subprocess
 import time
 from contextlib import closing
 
+import pytest
+
 
 def free_port() -> int:
     with closing(socket.socket()) as sock:
@@ -30,6 +32,13 @@ def wait_for_port(port: int, *, timeout: float = 10.0) -> None:
 
 def redis_server_path() -> str | None:
     return shutil.which("redis-server")
+
+
+# A test mark: without a redis-server binary the test is skipped, except under CI, where it fails.
+needs_redis = pytest.mark.skipif(
+    redis_server_path() is None and os.environ.get("CI") != "true",
+    reason="needs redis-server (Debian's redis-server package)",
+)
 
 
 class RedisServer:

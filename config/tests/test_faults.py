@@ -1,44 +1,17 @@
 """The short versions of bench/faults.py that run in `make test`: Redis stopped and started again
 under the pages, posting and sign-in, and a database that cannot be reached."""
 
-import os
-
-import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from config import cache as resilient
 from forum.threads import cache as thread_cache
 from forum.threads.models import Reply
-from testkit.services import RedisServer, redis_server_path
-
-needs_redis = pytest.mark.skipif(
-    redis_server_path() is None and os.environ.get("CI") != "true",
-    reason="needs redis-server (Debian's redis-server package)",
-)
-
-
-@pytest.fixture
-def redis(settings, monkeypatch):
-    """The forum on a Redis of its own, which the test may stop and start."""
-    server = RedisServer()
-    server.start()
-    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.0)  # ask Redis again at once once it is back
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    settings.FORUM_THREAD_CACHE_SECONDS = 60
-    yield server
-    server.stop()
+from testkit.services import needs_redis
 
 
 @needs_redis
 def test_redis_stopped_pages_and_posting_still_work_and_sign_in_fails_closed(
-    client, redis, make_article, make_user, make_reply, django_capture_on_commit_callbacks
+    client, redis_server, make_article, make_user, make_reply, django_capture_on_commit_callbacks
 ):
     article = make_article(title="Kept up")
     make_reply(article=article, body="Before the outage")
@@ -48,7 +21,7 @@ def test_redis_stopped_pages_and_posting_still_work_and_sign_in_fails_closed(
         assert client.get(url).status_code == 200
     assert thread_cache.page_get(article.slug, 1, "oldest")[0] is not None  # the page is cached in Redis
 
-    redis.stop()
+    redis_server.stop()
     page = client.get(url)
     assert page.status_code == 200 and "Before the outage" in page.content.decode()
     signed_in = client.__class__()
@@ -62,7 +35,7 @@ def test_redis_stopped_pages_and_posting_still_work_and_sign_in_fails_closed(
     attempt = client.post(reverse("account_login"), {"login": "alice", "password": "wrong"})
     assert attempt.status_code == 429
 
-    redis.start()  # empty, as a restarted Redis is
+    redis_server.start()  # empty, as a restarted Redis is
     with django_capture_on_commit_callbacks(execute=True):
         page = client.get(url)
     assert page.status_code == 200 and "During the outage" in page.content.decode()

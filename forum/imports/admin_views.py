@@ -41,9 +41,10 @@ class ArticleUploadForm(forms.Form):
                          help_text="The address the page was saved from.")
 
 
-def _page(request, admin_site, template, form, title, status=200):
+def _page(request, admin_site, form, title, status=200):
+    """Either upload form, in the admin's frame (one template serves both)."""
     context = {**admin_site.each_context(request), "form": form, "title": title}
-    return TemplateResponse(request, template, context, status=status)
+    return TemplateResponse(request, "admin/forum/import.html", context, status=status)
 
 
 def disqus_upload(request, admin_site):
@@ -52,7 +53,7 @@ def disqus_upload(request, admin_site):
     title = "Import from Disqus"
     form = DisqusUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _page(request, admin_site, "admin/forum/import_disqus.html", form, title,
+        return _page(request, admin_site, form, title,
                      status=400 if request.method == "POST" else 200)
     upload = form.cleaned_data["export"]
     # Checked whole first (the import's first pass), from a spooled copy.
@@ -64,7 +65,7 @@ def disqus_upload(request, admin_site):
             plan = plan_import(Path(spool.name), path=upload.name)
         except DisqusError as error:
             form.add_error("export", f"{error} Nothing was imported.")
-            return _page(request, admin_site, "admin/forum/import_disqus.html", form, title, status=400)
+            return _page(request, admin_site, form, title, status=400)
         spool.seek(0)
         stored = default_storage.save(f"imports/disqus-{uuid.uuid4().hex}.xml", File(spool))
     result = disqus_import_stored.enqueue(stored, upload.name)
@@ -89,13 +90,13 @@ def article_upload(request, admin_site):
     title = "Import an article"
     form = ArticleUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _page(request, admin_site, "admin/forum/import_article.html", form, title,
+        return _page(request, admin_site, form, title,
                      status=400 if request.method == "POST" else 200)
     try:
         article = article_import(extracted=extract_article(form.cleaned_data["page"].read(), url=form.cleaned_data["url"]))
     except ForumError as error:
         form.add_error(None, f"{error.message} Nothing was imported.")
-        return _page(request, admin_site, "admin/forum/import_article.html", form, title, status=400)
+        return _page(request, admin_site, form, title, status=400)
     messages.success(request, f"Imported “{article.title}” as a draft: review it, then untick Draft and "
                               "save (or use the Publish action in the list).")
     return redirect(reverse(f"{admin_site.name}:forum_article_change", args=[article.pk]))

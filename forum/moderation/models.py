@@ -40,13 +40,32 @@ class Flag(models.Model):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("the moderation log is append-only")
+        raise TypeError(f"{self.model._meta.verbose_name} rows are append-only")
 
     def delete(self):
-        raise TypeError("the moderation log is append-only")
+        raise TypeError(f"{self.model._meta.verbose_name} rows are append-only")
 
 
-class ModerationLog(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows that are written once and never updated or deleted, by the ORM's every path (a
+    save of a stored row, a queryset's update and delete, an instance's delete). Database
+    triggers refuse the same below the ORM (migrations 0004, 0008, 0011)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{self._meta.verbose_name} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{self._meta.verbose_name} rows are append-only")
+
+
+class ModerationLog(AppendOnlyModel):
     """What moderators (and the automatic rules) did, and why. Append-only.
 
     Rows are never updated or deleted: database triggers refuse it (migration 0004), so the
@@ -80,21 +99,11 @@ class ModerationLog(models.Model):
     detail = models.CharField(max_length=200, blank=True, help_text="e.g. how many replies a branch action touched")
     created = models.DateTimeField()
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created", "-id"]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("the moderation log is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("the moderation log is append-only")
-
-
-class ModeratorNote(models.Model):
+class ModeratorNote(AppendOnlyModel):
     """A moderator's note on an account, for the moderators who deal with that person next.
     Append-only, as the log is: a note is corrected by another note, never edited away."""
 
@@ -103,15 +112,5 @@ class ModeratorNote(models.Model):
     text = models.TextField()
     created = models.DateTimeField()
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created", "-id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("moderator notes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("moderator notes are append-only")

@@ -13,12 +13,11 @@ often its task runs (a unique constraint on recipient, entry, kind).
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from forum.moderation.models import Flag, ModerationLog
-from jobs import enqueue
 
 from .models import Notification
+from .services import notification_add
 
 Action = ModerationLog.Action
 
@@ -59,22 +58,6 @@ def statement_of_reasons(entry: ModerationLog, reply) -> str:
     )
 
 
-def _notice(*, recipient, reply, entry, kind, text) -> Notification | None:
-    """Make the notice and queue its email, once per (recipient, entry, kind)."""
-    from .services import send_notification_email  # services import this module's notices
-
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                kind=kind, recipient=recipient, reply=reply, entry=entry, text=text, created=entry.created
-            )
-            if recipient.email:
-                enqueue(send_notification_email, notification.pk)
-    except IntegrityError:  # this decision's task ran before: told already
-        return None
-    return notification
-
-
 def _reachable(person) -> bool:
     # An imported commenter nobody has claimed has no address and cannot sign in: nobody to tell.
     return bool(person.email) or person.has_usable_password()
@@ -90,8 +73,8 @@ def notify_decision(*, reply, entry: ModerationLog) -> list[Notification]:
     # other automatic holds (manage.py moderate) are decisions like a moderator's.
     automatic_on_posting = entry.actor_id is None and entry.action == Action.HOLD and entry.detail in ("when posted", "on import")
     if entry.action in RESTRICTIONS and not automatic_on_posting and _reachable(reply.author):
-        told.append(_notice(recipient=reply.author, reply=reply, entry=entry, kind=Notification.Kind.DECISION,
-                            text=statement_of_reasons(entry, reply)))
+        told.append(notification_add(recipient=reply.author, reply=reply, entry=entry, kind=Notification.Kind.DECISION,
+                                     text=statement_of_reasons(entry, reply), email=True, created=entry.created))
     outcome = OUTCOMES.get(entry.action, f"a moderator {entry.get_action_display()}")
     for flag in Flag.objects.filter(decision=entry, reason=Flag.Reason.ILLEGAL).select_related("flagger"):
         # A branch action resolves the flags of every reply in it: name the one reported.
@@ -99,5 +82,6 @@ def notify_decision(*, reply, entry: ModerationLog) -> list[Notification]:
             f"Your illegal-content notice about reply {flag.reply_id} on \u201c{reply.article.title}\u201d: {outcome}."
             + (f" Reason: {entry.reason}." if entry.reason else "")
         )
-        told.append(_notice(recipient=flag.flagger, reply=reply, entry=entry, kind=Notification.Kind.REPORT, text=text))
+        told.append(notification_add(recipient=flag.flagger, reply=reply, entry=entry, kind=Notification.Kind.REPORT,
+                                     text=text, email=True, created=entry.created))
     return [notice for notice in told if notice is not None]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Ignore, User
@@ -19,6 +18,7 @@ from forum.threads.models import Reply
 from jobs import durable_task, enqueue
 
 from .models import ArticleFollow, Notification
+from .services import notification_add, send_digest_email
 
 FAN_OUT_BATCH = 500
 
@@ -36,21 +36,6 @@ def follows(*, user, article) -> bool:
     return user.is_authenticated and ArticleFollow.objects.filter(user=user, article=article).exists()
 
 
-def _tell(*, recipient, reply, kind, email: bool) -> Notification | None:
-    from .services import send_notification_email
-
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                kind=kind, recipient=recipient, reply=reply, created=reply.created or timezone.now()
-            )
-            if email and recipient.email:
-                enqueue(send_notification_email, notification.pk)
-    except IntegrityError:  # told of this reply already
-        return None
-    return notification
-
-
 def _ignoring_writer(writer_id: int) -> set[int]:
     return set(Ignore.objects.filter(ignored_id=writer_id).values_list("user_id", flat=True))
 
@@ -64,7 +49,7 @@ def notify_mentioned(reply: Reply) -> list[Notification]:
         return []
     ignoring = _ignoring_writer(reply.author_id)
     told = [
-        _tell(recipient=user, reply=reply, kind=Notification.Kind.MENTION, email=user.email_on_reply)
+        notification_add(recipient=user, reply=reply, kind=Notification.Kind.MENTION, email=user.email_on_reply)
         for user in people if user.pk not in ignoring
     ]
     return [notification for notification in told if notification is not None]
@@ -96,7 +81,7 @@ def notify_followers(reply: Reply) -> int:
             if user.pk in ignoring:
                 continue
             email = user.follow_email == User.FollowEmail.EACH
-            told += _tell(recipient=user, reply=reply, kind=Notification.Kind.FOLLOW, email=email) is not None
+            told += notification_add(recipient=user, reply=reply, kind=Notification.Kind.FOLLOW, email=email) is not None
         last = batch[-1].pk
 
 
@@ -104,8 +89,6 @@ def notify_followers(reply: Reply) -> int:
 def send_digests(since_hours: int = 24) -> int:
     """One email per digest reader with the followed discussions' new replies they were told of
     and have not read or been emailed about. Run daily (docs/deploy.md: `manage.py send_digests`)."""
-    from .services import send_digest_email
-
     since = timezone.now() - datetime.timedelta(hours=since_hours)
     readers = (
         Notification.objects.filter(

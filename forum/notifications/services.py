@@ -23,30 +23,36 @@ from . import unsubscribe
 from .models import Notification
 
 
+def notification_add(
+    *, recipient, reply: Reply, kind: str, email: bool, entry=None, text: str = "", created=None
+) -> Notification | None:
+    """The one writer of notifications: the row, and its email queued in the same transaction
+    (so an owed email is never lost). Once only: the unique constraints (one notice per reply
+    and reader, one per decision and reader) refuse a second, and this answers None then, so a
+    receiver run twice (a retried task, an approval after a hold) tells nobody twice."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                kind=kind, recipient=recipient, reply=reply, entry=entry, text=text,
+                created=created or reply.created or timezone.now(),
+            )
+            if email and recipient.email:
+                enqueue(send_notification_email, notification.pk)
+    except IntegrityError:
+        return None
+    return notification
+
+
 def notify_parent_author(reply: Reply) -> Notification | None:
-    """Tell the author of the reply's parent that someone answered them: once per reply, never
-    for an answer to oneself, and only for a published reply. Run again for the same reply (an
-    approval after a hold, a retried task), it tells nobody twice: the unique constraint on
-    (recipient, reply) decides, and the email is queued with the row that says it is owed."""
+    """Tell the author of the reply's parent that someone answered them: never for an answer to
+    oneself, nor from someone they ignore, and only for a published reply."""
     parent = reply.parent
     if reply.status != Reply.Status.PUBLISHED or parent is None or parent.author_id == reply.author_id:
         return None
     recipient = parent.author
     if ignores(user_id=recipient.pk, writer_id=reply.author_id):
         return None  # they chose not to hear from this writer
-    try:
-        with transaction.atomic():
-            notification, told_now = Notification.objects.get_or_create(
-                recipient=recipient, reply=reply, kind=Notification.Kind.REPLY,
-                defaults={"created": reply.created or timezone.now()},
-            )
-            if not told_now:
-                return None
-            if recipient.email_on_reply and recipient.email:
-                enqueue(send_notification_email, notification.pk)
-    except IntegrityError:  # told of this reply already, for another reason
-        return None
-    return notification
+    return notification_add(recipient=recipient, reply=reply, kind=Notification.Kind.REPLY, email=recipient.email_on_reply)
 
 
 @durable_task

@@ -14,10 +14,6 @@ from forum.threads.models import Article, Reply
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 @pytest.fixture
 def reader(client, make_user):

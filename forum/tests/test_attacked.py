@@ -22,10 +22,6 @@ def article(make_article):
     return make_article(title="Debate")
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 @pytest.fixture
 def established(make_user, make_article):

@@ -40,10 +40,6 @@ def article(make_article):
     return make_article(title="Putin orders a withdrawal", slug="withdrawal", standfirst="Troops go home.")
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 @pytest.fixture
 def thread(article, make_user, moderator):

@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db
 STATEMENT = "This accuses a named person of a crime without any basis: defamation under national law."
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
 
 @pytest.fixture
 def scene(make_article, make_user, make_moderator):

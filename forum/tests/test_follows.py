@@ -15,14 +15,6 @@ from forum.posting import services as posting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
 
 @pytest.fixture
 def scene(make_article, make_user):

@@ -24,10 +24,6 @@ def article(make_article):
     return make_article(title="Debate")
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 def act(client, reply, action, reason=""):
     return client.post(reverse("forum:moderation_action", args=[reply.pk, action]), {"reason": reason})

@@ -11,16 +11,6 @@ from forum.posting import services as posting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the services leave for the commit (the tests' transaction never commits)."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
 
 @pytest.fixture
 def conversation(make_article, make_user):

@@ -35,10 +35,6 @@ def article(make_article):
     return make_article(title="Putin orders a withdrawal", slug="withdrawal", body="Troops leave Hmeymim air base.")
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 # What a reader finds ----------------------------------------------------------------------------
 

@@ -1,32 +1,18 @@
 """The signed-out page cache on Redis, the production cache: a hit is one round trip."""
 
-import os
-
 import pytest
 import redis as redis_client
 
-from config import cache as resilient
 from forum.threads import cache as thread_cache
-from testkit.services import RedisServer, redis_server_path
+from testkit.services import needs_redis
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        redis_server_path() is None and os.environ.get("CI") != "true",
-        reason="needs redis-server (Debian's redis-server package)",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_redis]
 
 
 @pytest.fixture
-def redis(settings, monkeypatch):
-    server = RedisServer()
-    server.start()
-    monkeypatch.setattr(resilient, "RETRY_SECONDS", 0.0)
-    settings.CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": server.url}}
-    settings.FORUM_THREAD_CACHE_SECONDS = 60
-    yield redis_client.Redis.from_url(server.url)
-    server.stop()
+def redis(redis_server):
+    """A client of the forum's own redis-server (conftest.redis_server), to read its counters."""
+    return redis_client.Redis.from_url(redis_server.url)
 
 
 def _commands(redis) -> dict[str, int]:

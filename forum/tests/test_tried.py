@@ -23,10 +23,6 @@ def article(make_article):
     return make_article(title="Debate")
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 # --- Locks and suspensions say so before anyone writes ----------------------------------------------------
 

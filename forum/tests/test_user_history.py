@@ -15,10 +15,6 @@ from forum.threads.models import Reply
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
-
 
 def _history(client, person):
     return client.get(reverse("forum:moderation_user", args=[person.username]))

@@ -147,8 +147,10 @@ def page_set(
 ) -> None:
     """Keep the page drawn at version `drawn_at`, read before the draw (page_get, or version()
     when the thread had none yet). A write that commits during the draw bumps the version, so
-    this entry is never served. None (the cache is down): nothing is kept."""
-    if not enabled() or drawn_at is None:
+    this entry is never served. None (the cache is down): nothing is kept. A draft (an import
+    the editor has not published) is never kept: only staff may read it, and what is kept here
+    is served to everyone."""
+    if not enabled() or drawn_at is None or article.draft:
         return
     key = _page_key(article.slug, page, sort, kind)
     seconds = forum_settings.THREAD_CACHE_SECONDS

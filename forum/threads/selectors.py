@@ -69,19 +69,20 @@ def byline_names() -> list[str]:
     return names
 
 
-def article_get(*, slug: str, viewer=None) -> Article:
-    article = article_find(slug=slug, viewer=viewer)
+def article_get(*, slug: str, viewer=None, with_follow: bool = False) -> Article:
+    article = article_find(slug=slug, viewer=viewer, with_follow=with_follow)
     if article is None:
         raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
     return article
 
 
-def article_find(*, slug: str, viewer=None) -> Article | None:
+def article_find(*, slug: str, viewer=None, with_follow: bool = False) -> Article | None:
     """The article `slug`; a draft only for a viewer who may see drafts (to everyone else it
-    does not exist yet)."""
+    does not exist yet). `with_follow`: with `followed`, whether the signed-in viewer follows
+    it (the article page's Follow button), in the same query. Never for an article that is
+    shared between readers (the members' shared thread)."""
     articles = Article.objects.all() if policy.may_see_drafts(viewer) else Article.objects.published()
-    if viewer is not None and viewer.is_authenticated:
-        # Whether they follow it, for the page's Follow button, in the same query.
+    if with_follow and viewer is not None and viewer.is_authenticated:
         from forum.notifications.models import ArticleFollow
 
         articles = articles.annotate(followed=Exists(ArticleFollow.objects.filter(article=OuterRef("pk"), user=viewer)))

@@ -59,7 +59,7 @@ def article(request, slug):
     # A page about to be cached is stored under the thread's present version, which a lagging
     # replica may not have reached yet: it is drawn from the primary (config/replicas.py).
     with primary_reads() if cacheable and cache.enabled() else nullcontext():
-        article = selectors.article_get(slug=slug, viewer=request.user)
+        article = selectors.article_get(slug=slug, viewer=request.user, with_follow=True)
         if cacheable and drawn_at is None and cache.enabled():
             drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
         try:
@@ -85,8 +85,6 @@ def _member_page(request, slug, page, sort):
     rows = None
     if shared is None:
         article = selectors.article_get(slug=slug, viewer=request.user)
-        # Shared with every member: what was read for this one (whether they follow it) stays out.
-        article.__dict__.pop("followed", None)
         drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
         try:
             page_rows = selectors.thread_page(article=article, page=page, sort=sort)
@@ -101,8 +99,6 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    if article.draft and not request.user.is_staff:  # a staff member may have drawn it: still not public
-        raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
     new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
     laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
     return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort)
