@@ -189,6 +189,19 @@ def flag_refusal(*, user, reply: Reply, already_flagged: bool = False) -> ForumE
     return None
 
 
+def recommend_refusal(*, user, reply: Reply) -> ForumError | None:
+    """Whether `user` may recommend (or withdraw a recommendation of) `reply`, as far as the reply
+    says; the account is asked with author_refusal(user, doing="recommend replies") (the
+    service) or account_refusal (the cards, once per page), as for flags."""
+    if reply.author_id == user.pk:
+        return Refused("You cannot recommend your own reply.")
+    if reply.status == Reply.Status.HELD:
+        return Refused("This reply is awaiting moderation; it cannot be recommended yet.")
+    if reply.status == Reply.Status.REMOVED:
+        return Refused("This reply was removed; it cannot be recommended.")
+    return None
+
+
 def flag_weight(user) -> int:
     """How much a reader's flag counts towards FORUM_FLAG_HOLD_THRESHOLD: less from a new account
     (forum.moderation.hooks.is_new_account), so a handful of fresh accounts cannot hide a reply
@@ -208,6 +221,7 @@ class Actions:
     edit: bool = False
     remove: bool = False
     flag: bool = False
+    recommend: bool = False
     moderate: bool = False
 
 
@@ -227,6 +241,8 @@ def reply_actions(
         ) is None,
         remove=own and removal_refusal(user=viewer, reply=reply) is None,
         flag=signed_in and not own and not barred and flag_refusal(user=viewer, reply=reply) is None,
+        # Signed out, Recommend leads to sign-in and back, as Reply does.
+        recommend=not barred and recommend_refusal(user=viewer, reply=reply) is None,
         moderate=moderator,
     )
 
@@ -275,6 +291,15 @@ def offer_lock_branch(reply: Reply, open_flags: int) -> bool:
 
 def offer_unlock_branch(reply: Reply, open_flags: int) -> bool:
     return reply.branch_locked
+
+
+def offer_feature(reply: Reply, open_flags: int) -> bool:
+    # An editor's pick is shown to everyone: only a published reply can be one.
+    return reply.status == Reply.Status.PUBLISHED and not reply.featured
+
+
+def offer_unfeature(reply: Reply, open_flags: int) -> bool:
+    return reply.featured
 
 
 def offer_whole_branch(reply: Reply, open_flags: int) -> bool:

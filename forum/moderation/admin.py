@@ -17,7 +17,7 @@ from forum import policy
 from forum.errors import ForumError
 from forum.threads.models import Reply
 
-from . import actions
+from . import actions, suspensions
 from .models import Flag, ModerationLog
 
 
@@ -134,11 +134,11 @@ class ModeratedUserAdmin(ModerationActions, UserAdmin):
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.run(request, queryset, actions.user_ban, until=until)
+        self.run(request, queryset, suspensions.user_ban, until=until)
 
     @admin.action(description="Lift the suspension", permissions=["moderate"])
     def unban(self, request, queryset):
-        self.run(request, queryset, actions.user_unban)
+        self.run(request, queryset, suspensions.user_unban)
 
 
 admin.site.unregister(User)
