@@ -263,3 +263,36 @@ def test_a_reply_page_carries_the_recommend_form_and_the_readers_state(client, s
     _recommend(client, first)
     page = client.get(first.get_absolute_url()).content.decode()
     assert 'id="recommend-form"' in page and 'aria-pressed="true"' in _card(page, first)
+
+
+@pytest.mark.parametrize("sort", ["oldest", "best"])
+def test_the_overlaid_page_with_recommendations_equals_the_page_drawn_for_the_reader(
+    client, settings, make_article, make_user, sort
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forum.reactions import services as reactions
+    from forum.threads import services as articles
+    from testkit.forest import build_forest
+
+    article = make_article()
+    reader, other = make_user(), make_user()
+    replies = build_forest(article, other, 80, first_created=timezone.now() - timedelta(hours=3))
+    articles.visit_record(user=reader, article=article, at=timezone.now() - timedelta(hours=2), previous=None)
+    for reply in replies[3:40:7]:
+        reactions.recommend_set(reply=reply, user=reader, on=True)
+    reactions.recommend_set(reply=replies[5], user=make_user(), on=True)
+    posting.reply_create(article=article, parent=replies[3], author=reader, body="Mine")
+    url = article.get_absolute_url() + f"?sort={sort}"
+    tokens = re.compile(r'(name="(?:csrfmiddlewaretoken|form_token)" value=")[^"]*"')
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    client.force_login(make_user())  # someone else draws the members' shared thread
+    client.get(url)
+    client.force_login(reader)
+    laid = tokens.sub(r'\1…"', client.get(url).content.decode())
+    settings.FORUM_THREAD_CACHE_SECONDS = 0
+    direct = tokens.sub(r'\1…"', client.get(url).content.decode())
+    assert laid == direct
+    assert laid.count('aria-pressed="true"') == len(replies[3:40:7])
