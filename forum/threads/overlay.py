@@ -10,6 +10,10 @@ published. A reader's page is then that HTML with their own and new replies draw
 same macro the thread uses (reply_item in templates/jinja2/forum/reply_card.html), and put in
 their places: one query for those few rows, if there are any, and string assembly.
 
+A third kind differs too: the replies the reader recommends (the Recommend button pressed,
+forum.reactions). The spots cannot tell those, so the query that fetches the rows to draw again
+asks the database which of the page's replies they recommend, in the same statement.
+
 Times ("3 minutes ago") are as of the draw, for the whole page, as on the signed-out page; the
 edit window is judged now. Moderators, who see every held reply's text, get pages drawn for them.
 """
