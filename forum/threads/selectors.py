@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Window
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Window
 from django.db.models.expressions import RawSQL
 
 from forum import policy
@@ -168,12 +168,16 @@ def with_reader_marks(replies, viewer):
     """`replies` with what each card shows of its author and of this reader, as columns of the
     same query: `author_staff` (a moderator: the staff badge) and, for a signed-in `viewer`,
     `recommended` (they recommend it). No query per reply or per author."""
-    staff_sql, params = policy.moderator_permission_sql(f"{Reply._meta.db_table}.author_id")
-    replies = replies.annotate(author_staff=RawSQL(f"({staff_sql})", params, output_field=BooleanField()))
+    staff_ids, params = policy.moderator_ids_sql()
+    author = f"{Reply._meta.db_table}.{Reply._meta.get_field('author').column}"
+    replies = replies.annotate(author_staff=RawSQL(f"{author} IN ({staff_ids})", params, output_field=BooleanField()))
     if viewer is not None and viewer.is_authenticated and viewer.pk is not None:
         from forum.reactions.models import Recommendation
 
-        replies = replies.annotate(recommended=Exists(Recommendation.objects.filter(reply=OuterRef("pk"), user=viewer)))
+        # Uncorrelated: the reader's recommendations are looked up once (the unique index
+        # one_recommendation_per_reader), not once per reply.
+        theirs = Recommendation.objects.filter(user=viewer).values("reply_id")
+        replies = replies.annotate(recommended=ExpressionWrapper(Q(pk__in=theirs), output_field=BooleanField()))
     return replies
 
 
