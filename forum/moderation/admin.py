@@ -84,7 +84,7 @@ class ReplyAdmin(ReadOnly, ModerationActions, MPTTModelAdmin):
     target = "reply"
     # Short columns, so status and created stay on screen at 1280 px beside the tree's indent.
     list_display = ["short_body", "author", "short_article", "status", "branch_locked", "created"]
-    list_filter = ["status", "branch_locked", "article"]
+    list_filter = ["status", "branch_locked", "featured", "article"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "article"]
     mptt_level_indent = 20

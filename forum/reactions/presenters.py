@@ -28,7 +28,8 @@ def recommend_marks(count: int, pressed: bool) -> dict:
         "count_label": count_label(count),
         "pressed": "true" if pressed else "false",
         "value": "0" if pressed else "1",  # what pressing it asks for
-        "label": "Recommended" if pressed else "Recommend",
+        # A toggle button keeps its name; aria-pressed (and the tick forum.css draws) says whether it is on.
+        "label": "Recommend",
     }
 
 

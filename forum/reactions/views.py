@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
+from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import selectors as thread_selectors
 from forum.threads.navigation import thread_url
@@ -37,6 +38,8 @@ def recommend(request, pk):
     """POST on=1 recommends, on=0 withdraws; lands back on the reply, on its page of the article
     in the order the reader had (sort). A GET (the signed-out link, after signing in) goes there."""
     reply = thread_selectors.reply_get(pk=pk)
+    if reply.article.draft and not policy.may_see_drafts(request.user):
+        raise NotFound(f"There is no reply {pk}. It may be a mistyped address.")
     try:
         if request.method != "POST":
             return redirect(_place_url(reply, _sort(request.GET.get("sort"))))

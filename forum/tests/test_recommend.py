@@ -43,7 +43,7 @@ def test_recommending_lands_back_on_the_reply_and_the_card_counts_it_and_shows_i
     assert Recommendation.objects.filter(user=reader, reply=second).count() == 1
     assert Reply.objects.get(pk=second.pk).recommend_count == 1
     card = _card(client.get(article.get_absolute_url()).content.decode(), second)
-    assert "1 recommendation" in card and 'aria-pressed="true"' in card and ">Recommended</button>" in card
+    assert "1 recommendation" in card and 'aria-pressed="true"' in card and ">Recommend</button>" in card
     other = _card(client.get(article.get_absolute_url()).content.decode(), first)
     assert 'aria-pressed="false"' in other and "recommendation" not in other
 
@@ -94,7 +94,7 @@ def test_with_javascript_the_answer_is_the_new_state_in_json(client, scene):
     response = _recommend(client, first, as_json=True)
     assert response.status_code == 200
     assert json.loads(response.content) == {
-        "count": 1, "count_label": "1 recommendation", "pressed": "true", "value": "0", "label": "Recommended",
+        "count": 1, "count_label": "1 recommendation", "pressed": "true", "value": "0", "label": "Recommend",
     }
 
 
@@ -296,3 +296,13 @@ def test_the_overlaid_page_with_recommendations_equals_the_page_drawn_for_the_re
     direct = tokens.sub(r'\1…"', client.get(url).content.decode())
     assert laid == direct
     assert laid.count('aria-pressed="true"') == len(replies[3:40:7])
+
+
+def test_a_reply_on_a_draft_article_is_not_there_for_readers(client, scene):
+    article, author, reader, first, second = scene
+    article.draft = True
+    article.save(update_fields=["draft"])
+    client.force_login(reader)
+    response = _recommend(client, first)
+    assert response.status_code == 404 and "There is no reply" in response.content.decode()
+    _nothing_written(first)
