@@ -90,3 +90,8 @@ def best_note(page) -> str:
     if page.sort != "best" or any(row.best_score > 0 for row in page.rows):
         return ""
     return "No reply here has been recommended yet, so “Best” shows them oldest first."
+
+
+def page_parts(page, *, article, sort_query: str) -> dict:
+    """What a page of the thread (forum.threads.presenters.ThreadPage) carries of weighing."""
+    return {"featured": featured_strip(page, article=article, sort_query=sort_query), "best_note": best_note(page)}

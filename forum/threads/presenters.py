@@ -320,11 +320,8 @@ def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None
         page.rows, article=article, sort=page.sort, root_level=0, depth=page.depth, viewer=viewer, new_after=new_after,
         cuts=page.cuts, folded=page.folded, now=now,
     )
-    return ThreadPage(
-        **vars(thread), total=page.total, number=page.number, pages=page.pages, sort=page.sort,
-        featured=weighing.featured_strip(page, article=article, sort_query=sort_query(page.sort)),
-        best_note=weighing.best_note(page),
-    )
+    extra = weighing.page_parts(page, article=article, sort_query=sort_query(page.sort))  # the strip, the best note
+    return ThreadPage(**vars(thread), **extra, total=page.total, number=page.number, pages=page.pages, sort=page.sort)
 
 
 def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_after=None) -> Branch:
