@@ -59,6 +59,11 @@ DEFAULTS: dict[str, object] = {
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
     # Whether the public moderation log names the moderator (moderators always see names).
     "MODLOG_SHOW_MODERATORS": False,
+    # Recommendations (and withdrawals) one account may make per window, counted in the cache
+    # (forum.reactions.services) as allauth counts sign-in attempts: a burst of toggles would
+    # otherwise churn every reader's cached page.
+    "RECOMMEND_RATE": 30,
+    "RECOMMEND_RATE_SECONDS": 60,
     # Top-level replies per page of a thread; each comes with its whole branch.
     "PAGE_SIZE": 50,
     # Levels of a branch drawn on one page; a deeper branch ends in "continue this thread".
@@ -93,6 +98,7 @@ MINIMUMS = {
     "REMOVAL_RATE_THRESHOLD": 1,
     "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
+    "RECOMMEND_RATE": 1, "RECOMMEND_RATE_SECONDS": 1,
     "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,
 }
 

@@ -2,8 +2,9 @@
 
 from forum.moderation.models import Flag, ModerationLog, ModeratorNote
 from forum.notifications.models import ArticleFollow, Notification
+from forum.reactions.models import Recommendation
 from forum.threads.models import Article, ArticleVisit, Reply, ReplyRevision
 
 __all__ = [
-    "Article", "ArticleFollow", "ArticleVisit", "Flag", "ModerationLog", "ModeratorNote", "Notification", "Reply", "ReplyRevision",
+    "Article", "ArticleFollow", "ArticleVisit", "Flag", "ModerationLog", "ModeratorNote", "Notification", "Recommendation", "Reply", "ReplyRevision",
 ]

@@ -6,6 +6,7 @@ from config.replicas import replica_reads
 from .moderation import views as moderation
 from .notifications import views as notifications
 from .posting import views as posting
+from .reactions import views as reactions
 from .search import views as search
 from .syndication import feeds, sitemaps
 from .syndication import views as crawlers
@@ -20,6 +21,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", threads.article, name="article"),
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
+    path("articles/<slug:slug>/replies/<int:pk>/in-thread/", reactions.reply_in_thread, name="reply_in_thread"),
     path("u/<str:username>/", threads.profile, name="profile"),
     # Where profiles were before /u/ (issue 10): old links keep working.
     path("users/<str:username>/", RedirectView.as_view(pattern_name="forum:profile", permanent=True)),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("replies/<int:pk>/remove/", posting.remove, name="remove"),
     path("replies/<int:pk>/history/", posting.history, name="history"),
     path("preview/", posting.preview, name="preview"),
+    path("replies/<int:pk>/recommend/", reactions.recommend, name="recommend"),
     # Notifications
     path("notifications/", notifications.notifications, name="notifications"),
     path("articles/<slug:slug>/follow/", notifications.follow, name="follow"),

@@ -20,10 +20,10 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from accounts import services as accounts
 from forum import policy
 from forum.conf import forum_settings
 from forum.errors import Conflict, Refused
+from forum.reactions import services as reactions
 from forum.rendering import CONTROL_CHARACTERS
 from forum.threads import locks
 from forum.threads.models import Article, Reply
@@ -47,7 +47,11 @@ def _reason(reason: str, *, required: bool) -> str:
 
 
 def _resolve_flags(replies, now) -> int:
-    return Flag.objects.filter(reply__in=replies, resolved__isnull=True).update(resolved=now)
+    """Close the open flags of `replies` (rows or ids); their best order's score rises with it."""
+    closed = Flag.objects.filter(reply__in=replies, resolved__isnull=True).update(resolved=now)
+    if closed:
+        reactions.rescore([getattr(reply, "pk", reply) for reply in replies])
+    return closed
 
 
 def _set_status(reply: Reply, status: str, **fields) -> None:
@@ -94,6 +98,7 @@ def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "", good_faith
         flag = Flag.objects.create(
             reply=current, flagger=flagger, reason=reason, text=text, weight=weight, created=now, good_faith=good_faith
         )
+        reactions.rescore([current.pk])  # an open flag counts against the reply's best score
         flags = Flag.objects.filter(reply=current, resolved__isnull=True).aggregate(count=Count("id"), weight=Sum("weight"))
         threshold = forum_settings.FLAG_HOLD_THRESHOLD
         if current.status == Reply.Status.PUBLISHED and flags["weight"] >= threshold:
@@ -230,20 +235,39 @@ def flags_dismiss(*, reply: Reply, moderator, reason: str = "") -> Reply:
     )
 
 
+def _mark(field: str, value: bool):
+    def change(current):
+        setattr(current, field, value)
+        current.save(update_fields=[field])
+
+    return change
+
+
 def branch_lock(*, reply: Reply, moderator, reason: str, locked: bool = True) -> Reply:
     """Lock (or unlock) a branch: no new replies anywhere under `reply`."""
-
-    def lock(current):
-        current.branch_locked = locked
-        current.save(update_fields=["branch_locked"])
-
     policy.check(policy.moderator_refusal(moderator))
     return _act_on_reply(
         reply=reply, moderator=moderator,
         action=ModerationLog.Action.LOCK_BRANCH if locked else ModerationLog.Action.UNLOCK_BRANCH,
         reason=_reason(reason, required=locked),
-        offered=policy.offer_lock_branch if locked else policy.offer_unlock_branch, change=lock,
+        offered=policy.offer_lock_branch if locked else policy.offer_unlock_branch, change=_mark("branch_locked", locked),
         refusal=lambda current: Conflict(f"This branch is already {'locked' if locked else 'unlocked'}."),
+    )
+
+
+def reply_feature(*, reply: Reply, moderator, reason: str = "", featured: bool = True) -> Reply:
+    """Mark a published reply an editor's pick (or unmark it): the article shows it in its
+    featured strip. A pick that is later held or removed leaves the strip with its text."""
+    policy.check(policy.moderator_refusal(moderator))
+    return _act_on_reply(
+        reply=reply, moderator=moderator,
+        action=ModerationLog.Action.FEATURE if featured else ModerationLog.Action.UNFEATURE,
+        reason=_reason(reason, required=False),
+        offered=policy.offer_feature if featured else policy.offer_unfeature, change=_mark("featured", featured),
+        refusal=lambda current: Conflict(
+            ("Only a published reply can be featured." if current.status != Reply.Status.PUBLISHED
+             else "This reply is already featured.") if featured else "This reply is not featured."
+        ),
     )
 
 
@@ -305,35 +329,6 @@ def article_lock(*, article: Article, moderator, reason: str, locked: bool = Tru
     return current
 
 
-# --- Accounts ------------------------------------------------------------------------------------
-
-
-def user_ban(*, user, moderator, reason: str, until=None):
-    """Suspend `user` from posting until `until`, or for good when it is None. They can still read."""
-    policy.check(policy.moderator_refusal(moderator))
-    reason = _reason(reason, required=True)
-    now = timezone.now()
-    policy.check(policy.suspension_refusal(target=user, moderator=moderator, until=until, now=now))
-    with transaction.atomic():
-        current = accounts.suspension_set(user=user, until=until, reason=reason, now=now)
-        if current is None:
-            raise Conflict("This user is already suspended on those terms.")
-        detail = "for good" if until is None else f"until {until:%Y-%m-%d %H:%M} UTC"
-        _record(actor=moderator, action=ModerationLog.Action.BAN, user=current, reason=reason, detail=detail)
-    return current
-
-
-def user_unban(*, user, moderator, reason: str = ""):
-    policy.check(policy.moderator_refusal(moderator))
-    reason = _reason(reason, required=False)
-    with transaction.atomic():
-        current = accounts.suspension_lift(user=user)
-        if current is None:
-            raise Conflict("This user is not suspended.")
-        _record(actor=moderator, action=ModerationLog.Action.UNBAN, user=current, reason=reason)
-    return current
-
-
 # --- The table of actions on a reply ------------------------------------------------------------
 
 
@@ -363,6 +358,10 @@ REPLY_ACTIONS = {
                     True, policy.offer_lock_branch, partial(branch_lock, locked=True)),
         ReplyAction("unlock-branch", "Unlock branch", "Unlock branch", "The branch is unlocked.",
                     False, policy.offer_unlock_branch, partial(branch_lock, locked=False)),
+        ReplyAction("feature", "Feature (editor's pick)", "Feature (editor's pick)",
+                    "Featured: the reply is shown above the discussion.", False, policy.offer_feature, reply_feature),
+        ReplyAction("unfeature", "Unfeature", "Unfeature", "The reply is no longer featured.",
+                    False, policy.offer_unfeature, partial(reply_feature, featured=False)),
         ReplyAction("hold-branch", "Hold whole branch", "Hold whole branch (needs a reason)",
                     "The branch is held for review.", True, policy.offer_whole_branch, branch_hold),
         ReplyAction("remove-branch", "Remove whole branch", "Remove whole branch (needs a reason)",

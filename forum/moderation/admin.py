@@ -17,7 +17,7 @@ from forum import policy
 from forum.errors import ForumError
 from forum.threads.models import Reply
 
-from . import actions
+from . import actions, suspensions
 from .models import Flag, ModerationLog
 
 
@@ -84,7 +84,7 @@ class ReplyAdmin(ReadOnly, ModerationActions, MPTTModelAdmin):
     target = "reply"
     # Short columns, so status and created stay on screen at 1280 px beside the tree's indent.
     list_display = ["short_body", "author", "short_article", "status", "branch_locked", "created"]
-    list_filter = ["status", "branch_locked", "article"]
+    list_filter = ["status", "branch_locked", "featured", "article"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "article"]
     mptt_level_indent = 20
@@ -134,11 +134,11 @@ class ModeratedUserAdmin(ModerationActions, UserAdmin):
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.run(request, queryset, actions.user_ban, until=until)
+        self.run(request, queryset, suspensions.user_ban, until=until)
 
     @admin.action(description="Lift the suspension", permissions=["moderate"])
     def unban(self, request, queryset):
-        self.run(request, queryset, actions.user_unban)
+        self.run(request, queryset, suspensions.user_unban)
 
 
 admin.site.unregister(User)

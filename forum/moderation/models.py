@@ -88,6 +88,8 @@ class ModerationLog(AppendOnlyModel):
         BAN = "ban", "suspended a user"
         UNBAN = "unban", "lifted a suspension"
         RULES = "rules", "changed a discussion's rules"
+        FEATURE = "feature", "featured a reply"
+        UNFEATURE = "unfeature", "unfeatured a reply"
 
     # Null when an automatic rule acted (flags reaching the threshold, manage.py moderate).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -20,7 +20,7 @@ from forum.threads import selectors as thread_selectors
 from forum.threads.models import Reply
 from forum.web import status_of
 
-from . import actions, people, presenters, selectors
+from . import actions, people, presenters, selectors, suspensions
 from .forms import ArticleRulesForm, NoteForm
 from .models import Flag
 
@@ -101,7 +101,7 @@ def user_ban(request, username):
         until = parse_suspension_end(request.POST.get("until", ""))
     except ValueError as error:
         raise Refused(str(error)) from error
-    actions.user_ban(user=person, moderator=request.user, reason=request.POST.get("reason", ""), until=until)
+    suspensions.user_ban(user=person, moderator=request.user, reason=request.POST.get("reason", ""), until=until)
     messages.success(request, f"{person.public_name} is suspended.")
     return redirect(reverse("forum:moderation_user", args=[person.username]))
 
@@ -110,7 +110,7 @@ def user_ban(request, username):
 @_moderators_only
 def user_unban(request, username):
     person = thread_selectors.person_get(username=username)
-    actions.user_unban(user=person, moderator=request.user, reason=request.POST.get("reason", ""))
+    suspensions.user_unban(user=person, moderator=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"{person.public_name} may post again.")
     return redirect(reverse("forum:moderation_user", args=[person.username]))
 

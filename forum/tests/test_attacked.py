@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from forum import errors
 from forum.models import Flag, ModerationLog, Reply
-from forum.moderation import actions
+from forum.moderation import actions, suspensions
 from forum.notifications.models import Notification
 from forum.posting import services as posting
 
@@ -51,7 +51,7 @@ def test_only_an_account_that_may_post_may_flag(client, make_user, make_reply, a
     reply = make_reply(article=article)
     user = make_user(verified=kind != "unverified")
     if kind == "suspended":
-        actions.user_ban(user=user, moderator=moderator, reason="Trolling")
+        suspensions.user_ban(user=user, moderator=moderator, reason="Trolling")
     if kind == "inactive":
         user.is_active = False
         user.save(update_fields=["is_active"])

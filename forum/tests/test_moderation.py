@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forum import errors
 from forum.models import Article, Flag, ModerationLog, Reply
-from forum.moderation import actions, hooks
+from forum.moderation import actions, hooks, suspensions
 from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
@@ -424,9 +424,9 @@ def test_a_suspension_needs_a_reason_and_a_future_date(client, make_user, modera
 
 def test_moderators_cannot_suspend_each_other_or_themselves(moderator, make_moderator):
     with pytest.raises(errors.ForumError):
-        actions.user_ban(user=moderator, moderator=moderator, reason="x")
+        suspensions.user_ban(user=moderator, moderator=moderator, reason="x")
     with pytest.raises(errors.ForumError):
-        actions.user_ban(user=make_moderator(), moderator=moderator, reason="x")
+        suspensions.user_ban(user=make_moderator(), moderator=moderator, reason="x")
 
 
 # --- The log ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Flag, ModerationLog, Reply
-from forum.moderation import actions
+from forum.moderation import actions, suspensions
 from forum.posting import services as posting
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_a_locked_branch_offers_no_reply_or_quote_under_it_and_is_marked(client,
 def test_a_suspended_reader_gets_no_reply_form_and_no_reply_or_flag_links(client, make_user, make_reply, article, moderator):
     reply = make_reply(article=article)
     reader = make_user()
-    actions.user_ban(user=reader, moderator=moderator, reason="Trolling")
+    suspensions.user_ban(user=reader, moderator=moderator, reason="Trolling")
     client.force_login(reader)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Your account is suspended" in page and 'name="body"' not in page
@@ -58,7 +58,7 @@ def test_a_suspended_reader_gets_no_reply_form_and_no_reply_or_flag_links(client
 
 def test_the_moderators_view_of_a_suspended_user_speaks_of_them(client, make_user, moderator):
     reader = make_user("troll")
-    actions.user_ban(user=reader, moderator=moderator, reason="Trolling")
+    suspensions.user_ban(user=reader, moderator=moderator, reason="Trolling")
     client.force_login(moderator)
     page = client.get(reverse("forum:moderation_user", args=["troll"])).content.decode()
     assert "Your account" not in page

@@ -140,6 +140,14 @@ class Reply(MPTTModel):
     edited = models.DateTimeField(null=True, blank=True)
     # The post's id in the Disqus export it came from: a second import of the same file finds it.
     disqus_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Weighing (forum.reactions): kept by its services, so a page reads them with the reply and
+    # sorts by best_score in SQL. best_score is the Wilson lower bound of recommendations over
+    # recommendations and open flags (forum.reactions.scoring); 0 with no votes.
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
+    best_score = models.FloatField(default=0.0, editable=False)
+    # An editor's pick, set by a moderator (forum.moderation.actions: feature); the article shows
+    # its published featured replies in a strip above the discussion.
+    featured = models.BooleanField(default=False)
 
     objects = TreeManager.from_queryset(ReplyQuerySet)()
 
@@ -150,6 +158,12 @@ class Reply(MPTTModel):
             # insert renumbers by it and every page reads by it.
             models.Index(fields=["tree_id", "lft"], name="reply_tree_lft"),
             models.Index(fields=["article", "tree_id", "lft"], name="reply_article_thread"),
+            # ?sort=best: the top-level replies by score, ties oldest first, read in index order.
+            models.Index(
+                F("article"), F("best_score").desc(), F("tree_id"), condition=Q(parent=None), name="reply_best_roots"
+            ),
+            # The featured strip rides on a page's second query (selectors.thread_page).
+            models.Index(fields=["article"], condition=Q(featured=True), name="reply_featured"),
         ]
         permissions = [("moderate_reply", "Can moderate replies")]
         constraints = [

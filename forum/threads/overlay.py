@@ -10,19 +10,24 @@ published. A reader's page is then that HTML with their own and new replies draw
 same macro the thread uses (reply_item in templates/jinja2/forum/reply_card.html), and put in
 their places: one query for those few rows, if there are any, and string assembly.
 
+A third kind differs too: the replies the reader recommends (the Recommend button pressed,
+forum.reactions). The spots cannot tell those, so the query that fetches the rows to draw again
+asks the database which of the page's replies they recommend, in the same statement.
+
 Times ("3 minutes ago") are as of the draw, for the whole page, as on the signed-out page; the
 edit window is judged now. Moderators, who see every held reply's text, get pages drawn for them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from . import presenters
+from . import presenters, selectors
 from .models import Article, Reply
 
 
@@ -64,6 +69,8 @@ class Shared:
     total: int
     number: int
     pages: int
+    featured: list = field(default_factory=list)  # the strip of editor's picks, drawn with the thread
+    best_note: str = ""
 
 
 def draw(thread: presenters.ThreadPage, *, article: Article, drawn_at) -> Shared:
@@ -87,7 +94,8 @@ def draw(thread: presenters.ThreadPage, *, article: Article, drawn_at) -> Shared
         )
     return Shared(
         article=article, html=html, spots=spots, drawn_at=drawn_at, sort=thread.sort,
-        total=thread.total, number=thread.number, pages=thread.pages,
+        total=thread.total, number=thread.number, pages=thread.pages, featured=thread.featured,
+        best_note=thread.best_note,
     )
 
 
@@ -110,16 +118,25 @@ class Overlaid:
 
 def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
     """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
-    fetched; otherwise the ones that differ are fetched, in one query."""
+    fetched (with this reader's recommendations marked: selectors.with_reader_marks); otherwise
+    the ones that differ are fetched, in one query: their own, the new, and the ones they recommend."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
-    spots = [spot for spot in shared.spots if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)]
+    differs = {spot.pk for spot in shared.spots if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)}
     thread = presenters.ThreadPage(
-        items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort
+        items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort,
+        featured=shared.featured, best_note=shared.best_note,
     )
+    if rows is None and shared.spots:
+        # Whether the reader recommends a reply is known only to the database: asked of every
+        # reply on the page, in the query that fetches the ones to draw again.
+        on_page = Reply.objects.filter(pk__in=[spot.pk for spot in shared.spots]).select_related("author")
+        marked = selectors.with_reader_marks(on_page, viewer).filter(Q(pk__in=differs) | Q(recommended=True))
+        rows = {reply.pk: reply for reply in marked}
+    rows = rows or {}
+    differs |= {pk for pk, reply in rows.items() if getattr(reply, "recommended", False)}
+    spots = [spot for spot in shared.spots if spot.pk in differs]
     if not spots:
         return Overlaid(thread=thread, html=mark_safe(shared.html))  # noqa: S308 - drawn by jinja_fragment
-    if rows is None:
-        rows = Reply.objects.select_related("author").in_bulk([spot.pk for spot in spots])
     item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item
     now = timezone.now()
     pieces = []

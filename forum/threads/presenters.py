@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from forum import policy
 from forum.conf import forum_settings
+from forum.reactions import presenters as weighing
 from forum.rendering import jinja_fragment, stored_html
 
 from .models import Article, Reply
@@ -92,6 +93,7 @@ class ReplyLinks:
         self._edit = _url_pattern("forum:edit", pk=0)
         self._remove = _url_pattern("forum:remove", pk=0)
         self._flag = _url_pattern("forum:flag", pk=0)
+        self._recommend = _url_pattern("forum:recommend", pk=0)
         self._moderate = _url_pattern("forum:moderation_reply", pk=0)
         self._history = _url_pattern("forum:history", pk=0)
         self._profiles: dict[int, str] = {}
@@ -108,6 +110,8 @@ class ReplyLinks:
             links["remove"] = self._remove.format(pk)
         if actions.flag:
             links["flag"] = self._flag.format(pk)
+        if actions.recommend:
+            links["recommend"] = self._recommend.format(pk)
         if actions.moderate:
             links["moderate"] = self._moderate.format(pk)
             if reply.edited:
@@ -149,6 +153,7 @@ class ThreadItem:
     cut_label: str = ""
     folded: bool = False  # drawn as its header and a link to its page, to keep the page's size
     locked_above: bool = False  # a moderator locked a reply above it (forum.threads.overlay keeps it)
+    marks: dict = field(default_factory=dict)  # Recommend, its count, the staff badge (forum.reactions.presenters)
     # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
     # another), each drawing names its heading apart; in a thread it is "r<id>-by".
     id_prefix: str = ""
@@ -180,6 +185,8 @@ class ThreadPage(Thread):
     number: int = 1
     pages: int = 1
     sort: str = DEFAULT_SORT
+    featured: list = field(default_factory=list)  # the strip of editor's picks (forum.reactions.presenters)
+    best_note: str = ""
 
 
 @dataclass
@@ -220,7 +227,8 @@ def _thread(
     """
     links = ReplyLinks(article)
     suffix = sort_query(sort)
-    viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    signed_in = viewer is not None and viewer.is_authenticated
+    viewer_pk = viewer.pk if signed_in else None
     moderator = policy.is_moderator(viewer)
     # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
@@ -276,6 +284,7 @@ def _thread(
             is_focus=reply.pk == focus_pk,
             folded=reply.pk in folded,
             locked_above=locked_above or bool(locked_levels),
+            marks=weighing.marks_of(reply, viewer_pk=viewer_pk, signed_in=signed_in),
         )
         if cut:
             item.cut_label = _replies_count(cut.hidden) + " →"
@@ -311,7 +320,8 @@ def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None
         page.rows, article=article, sort=page.sort, root_level=0, depth=page.depth, viewer=viewer, new_after=new_after,
         cuts=page.cuts, folded=page.folded, now=now,
     )
-    return ThreadPage(**vars(thread), total=page.total, number=page.number, pages=page.pages, sort=page.sort)
+    extra = weighing.page_parts(page, article=article, sort_query=sort_query(page.sort))  # the strip, the best note
+    return ThreadPage(**vars(thread), **extra, total=page.total, number=page.number, pages=page.pages, sort=page.sort)
 
 
 def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_after=None) -> Branch:

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Window
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Window
+from django.db.models.expressions import RawSQL
 
 from forum import policy
 from forum.conf import forum_settings
@@ -21,7 +22,7 @@ from . import budget
 from .models import Article, Reply
 
 # The orders a reader can choose, as they appear in ?sort=, with their labels.
-SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
+SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies", "best": "Best"}
 DEFAULT_SORT = "oldest"
 
 # How the top-level replies of a thread are ordered in SQL. tree_id is allocated in posting
@@ -30,6 +31,9 @@ _ROOT_ORDER = {
     "oldest": ["tree_id"],
     "newest": ["-tree_id"],
     "replies": [(F("rght") - F("lft")).desc(), "id"],
+    # best_score is kept by forum.reactions.services; ties (every reply, before any vote) go
+    # oldest first, so the order is stable. Read in the order of the index reply_best_roots.
+    "best": [F("best_score").desc(), "tree_id"],
 }
 
 # The same orders for siblings, applied in Python to the rows a page has fetched. lft is posting
@@ -38,6 +42,7 @@ _SIBLING_KEY = {
     "oldest": lambda reply: reply.lft,
     "newest": lambda reply: -reply.lft,
     "replies": lambda reply: (reply.lft - reply.rght, reply.pk),
+    "best": lambda reply: (-reply.best_score, reply.lft),
 }
 
 # No thread has this many top-level replies; a larger ?page= would overflow the SQL OFFSET.
@@ -154,14 +159,38 @@ class PageRows:
     sort: str = DEFAULT_SORT
     cuts: dict[int, budget.Cut] = field(default_factory=dict)  # where the page's budget cut a branch
     folded: set[int] = field(default_factory=set)  # top-level replies drawn without their text
+    featured: list[Reply] = field(default_factory=list)  # the article's published editor's picks
+    # The trees of this page's top-level replies: a featured reply in one is drawn on this page.
+    page_trees: frozenset[int] = frozenset()
 
 
-def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, whole_branches: bool = False) -> PageRows:
+def with_reader_marks(replies, viewer):
+    """`replies` with what each card shows of its author and of this reader, as columns of the
+    same query: `author_staff` (a moderator: the staff badge) and, for a signed-in `viewer`,
+    `recommended` (they recommend it). No query per reply or per author."""
+    staff_ids, params = policy.moderator_ids_sql()
+    author = f"{Reply._meta.db_table}.{Reply._meta.get_field('author').column}"
+    replies = replies.annotate(author_staff=RawSQL(f"{author} IN ({staff_ids})", params, output_field=BooleanField()))
+    if viewer is not None and viewer.is_authenticated and viewer.pk is not None:
+        from forum.reactions.models import Recommendation
+
+        # Uncorrelated: the reader's recommendations are looked up once (the unique index
+        # one_recommendation_per_reader), not once per reply.
+        theirs = Recommendation.objects.filter(user=viewer).values("reply_id")
+        replies = replies.annotate(recommended=ExpressionWrapper(Q(pk__in=theirs), output_field=BooleanField()))
+    return replies
+
+
+def thread_page(
+    *, article: Article, page: int = 1, sort: str = DEFAULT_SORT, whole_branches: bool = False, viewer=None
+) -> PageRows:
     """FORUM_PAGE_SIZE top-level replies with their branches, to the display depth.
 
     Two queries at any size: the page's top-level replies (with the thread's totals, by window
     functions, so no separate count), then every reply of their trees down to the display depth
-    (all of it with `whole_branches`). Raises PageOutOfRange for a page past the last.
+    (all of it with `whole_branches`), and with them the article's featured replies (partial
+    index reply_featured), wherever they are. Raises PageOutOfRange for a page past the last.
+    `viewer`: marks each reply this signed-in reader recommends (with_reader_marks).
     """
     size = forum_settings.PAGE_SIZE
     if page < 1 or page > MAX_PAGE:
@@ -184,10 +213,14 @@ def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, wh
     tree_ids = [tree_id for tree_id, _, _ in roots]
     _, root_count, span_total = roots[0]
 
-    replies = Reply.objects.filter(article=article, tree_id__in=tree_ids)
+    on_page = Q(tree_id__in=tree_ids)
     if depth is not None:
-        replies = replies.filter(level__lt=depth)
-    rows = list(replies.select_related("author").in_thread_order())
+        on_page &= Q(level__lt=depth)
+    replies = Reply.objects.filter(article=article).filter(on_page | Q(featured=True))
+    fetched = list(with_reader_marks(replies.select_related("author"), viewer).in_thread_order())
+    page_trees = frozenset(tree_ids)
+    rows = [row for row in fetched if row.tree_id in page_trees and (depth is None or row.level < depth)]
+    featured = [row for row in fetched if row.featured and row.status == Reply.Status.PUBLISHED]
     by_tree = {row.tree_id: row for row in rows if row.parent_id is None}
     tops = [by_tree[tree_id] for tree_id in tree_ids if tree_id in by_tree]
     ordered = _depth_first(tops, rows, sort)
@@ -205,6 +238,8 @@ def thread_page(*, article: Article, page: int = 1, sort: str = DEFAULT_SORT, wh
         number=page,
         pages=-(-root_count // size),
         sort=sort,
+        featured=featured,
+        page_trees=page_trees,
     )
 
 
@@ -221,7 +256,7 @@ class BranchRows:
     gap: list[Reply] = field(default_factory=list)  # replies above left out between the first and the rest
 
 
-def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> BranchRows:
+def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0, viewer=None) -> BranchRows:
     """`reply`'s ancestors, then its branch down to the display depth below it, within the page's
     budget (forum.threads.budget), leaving out its first `skip` answers.
 
@@ -232,15 +267,10 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
     tree), then how many top-level replies sort before this one, for the link back to the thread.
     """
     depth = forum_settings.DISPLAY_DEPTH
-    rows = list(
-        Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id)
-        .filter(
-            Q(lft__lt=reply.lft, rght__gt=reply.rght)
-            | Q(lft__gte=reply.lft, lft__lt=reply.rght, level__lt=reply.level + depth)
-        )
-        .select_related("author")
-        .in_thread_order()
+    replies = Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id).filter(
+        Q(lft__lt=reply.lft, rght__gt=reply.rght) | Q(lft__gte=reply.lft, lft__lt=reply.rght, level__lt=reply.level + depth)
     )
+    rows = list(with_reader_marks(replies.select_related("author"), viewer).in_thread_order())
     above = [row for row in rows if row.lft < reply.lft]
     below = [row for row in rows if row.lft >= reply.lft]
     focus = below[0]
@@ -248,14 +278,6 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
     # The deepest reply the thread page draws on this line: this one, or the one whose
     # "continue" link leads here.
     anchor = focus.pk if focus.level < depth else above[depth - 1].pk
-    before = Reply.objects.filter(article_id=reply.article_id, parent__isnull=True)
-    if sort == "oldest":
-        before = before.filter(tree_id__lt=root.tree_id)
-    elif sort == "newest":
-        before = before.filter(tree_id__gt=root.tree_id)
-    else:
-        span = root.rght - root.lft
-        before = before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
     gap = []
     if len(above) > ANCESTORS_SHOWN:
         gap = above[1 : len(above) - ANCESTORS_SHOWN + 1]
@@ -274,12 +296,41 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
     return BranchRows(
         above=above,
         below=drawn.rows,
-        thread_page=before.count() // forum_settings.PAGE_SIZE + 1,
+        thread_page=page_of(root, sort),
         thread_anchor=anchor,
         cuts=drawn.cuts,
         skipped=skip,
         gap=gap,
     )
+
+
+def page_of(root: Reply, sort: str) -> int:
+    """The page of the thread, in `sort`, that holds the top-level reply `root`: one query."""
+    before = Reply.objects.filter(article_id=root.article_id, parent__isnull=True)
+    if sort == "oldest":
+        before = before.filter(tree_id__lt=root.tree_id)
+    elif sort == "newest":
+        before = before.filter(tree_id__gt=root.tree_id)
+    elif sort == "best":
+        score = root.best_score
+        before = before.filter(Q(best_score__gt=score) | Q(best_score=score, tree_id__lt=root.tree_id))
+    else:
+        span = root.rght - root.lft
+        before = before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
+    return before.count() // forum_settings.PAGE_SIZE + 1
+
+
+def place_in_thread(reply: Reply, sort: str) -> tuple[int, int]:
+    """(the page of the article, in `sort`, that draws `reply` or the reply whose "continue"
+    link leads to it; that reply's id): where to send a reader to see it. Two queries: the
+    top-level reply and the one drawn at the display depth on its line, then the count."""
+    depth = forum_settings.DISPLAY_DEPTH
+    line = Reply.objects.filter(tree_id=reply.tree_id, lft__lte=reply.lft, rght__gte=reply.rght).filter(
+        Q(level=0) | Q(level=min(reply.level, depth - 1))
+    )
+    by_level = {row.level: row for row in line}
+    root, anchor = by_level[0], by_level[min(reply.level, depth - 1)]
+    return page_of(root, sort), anchor.pk
 
 
 def _depth_first(tops: list[Reply], rows: list[Reply], sort: str) -> list[Reply]:

@@ -62,11 +62,11 @@ def article(request, slug):
         article = selectors.article_get(slug=slug, viewer=request.user, with_follow=True)
         if cacheable and drawn_at is None and cache.enabled():
             drawn_at = cache.version(slug)  # before the draw: a write during it makes the page stale
+        viewer = request.user if signed_in else AnonymousUser()
         try:
-            rows = selectors.thread_page(article=article, page=page, sort=sort)
+            rows = selectors.thread_page(article=article, page=page, sort=sort, viewer=viewer)
         except selectors.PageOutOfRange:
             return _no_such_page(request, article)
-        viewer = request.user if signed_in else AnonymousUser()
         new_after = services.visit_open(user=request.user, article=article, at=timezone.now()) if signed_in else None
         thread = presenters.thread_page(rows, article=article, viewer=viewer, new_after=new_after)
         response = _article_page(request, article, thread, presenters.thread_html(thread), page=page, sort=sort)
@@ -87,7 +87,8 @@ def _member_page(request, slug, page, sort):
         article = selectors.article_get(slug=slug, viewer=request.user)
         drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
         try:
-            page_rows = selectors.thread_page(article=article, page=page, sort=sort)
+            # With this reader's recommendations marked: the draw ignores them (MEMBER), the overlay uses them.
+            page_rows = selectors.thread_page(article=article, page=page, sort=sort, viewer=request.user)
         except selectors.PageOutOfRange:
             return _no_such_page(request, article)
         now = timezone.now()
@@ -149,7 +150,7 @@ def reply_page(request, slug, pk):
         article = selectors.article_find(slug=slug, viewer=request.user)
         return refusal_page(request, missing, title="No such reply", article=article)
     article = focus.article
-    rows = selectors.reply_branch(reply=focus, sort=sort, skip=skip)
+    rows = selectors.reply_branch(reply=focus, sort=sort, skip=skip, viewer=request.user)
     new_after = None
     if request.user.is_authenticated:
         new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
@@ -161,6 +162,7 @@ def reply_page(request, slug, pk):
         "thread": branch.thread,
         "thread_html": presenters.thread_html(branch.thread),
         "thread_url": back,
+        "sort": sort,
         "meta": page_meta.for_reply(focus),
     }
     return render(request, "forum/reply_page.html", context)

@@ -109,3 +109,63 @@
     }
   });
 })();
+
+// --- Recommend (issue 10, "Weigh") --------------------------------------------------------------
+// Without this block a Recommend button submits the page's one recommend form (it names the form
+// and its reply's address) and the server lands the reader back on the reply. With it, the same
+// POST goes by fetch and the button and the count change in place; the words come from the
+// server's answer (forum/reactions/presenters.py). Any failure submits the form as without it,
+// so the reader gets the server's page, with its message.
+(function () {
+  "use strict";
+
+  function submitPlainly(button) {
+    var form = document.getElementById(button.getAttribute("form"));
+    if (!form) return;
+    form.action = button.getAttribute("formaction");
+    var field = document.createElement("input");
+    field.type = "hidden";
+    field.name = button.name;
+    field.value = button.value;
+    form.appendChild(field);
+    form.submit();
+  }
+
+  function show(button, state) {
+    button.setAttribute("aria-pressed", state.pressed);
+    button.value = state.value;
+    button.textContent = state.label;
+    var count = button.parentNode.querySelector(".recommend-count");
+    if (!count) {
+      count = document.createElement("span");
+      count.className = "recommend-count";
+      button.insertAdjacentElement("afterend", count);
+      button.insertAdjacentText("afterend", " ");
+    }
+    count.textContent = state.count_label;
+  }
+
+  function toggle(button) {
+    var form = document.getElementById(button.getAttribute("form"));
+    if (!form) return;
+    var data = new FormData(form);
+    data.append(button.name, button.value);
+    button.disabled = true;
+    fetch(button.getAttribute("formaction"), {
+      method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (state) { button.disabled = false; show(button, state); })
+      .catch(function () { button.disabled = false; submitPlainly(button); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.js-recommend");
+    if (!button || !button.getAttribute("form")) return;
+    event.preventDefault();
+    toggle(button);
+  });
+})();

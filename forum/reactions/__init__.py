@@ -1,0 +1,1 @@
+"""Weighing replies: readers' recommendations and the "best" order they give (issue 10)."""
