@@ -423,7 +423,7 @@ def test_a_first_visit_marks_nothing_new_and_is_remembered(client, make_user, br
     reader = make_user()
     client.force_login(reader)
     page = client.get(branches[0].get_absolute_url()).content.decode()
-    assert "is-new" not in page and "new replies" not in page
+    assert "is-new" not in page and "new replies since your last visit" not in page
     assert ArticleVisit.objects.filter(user=reader, article=branches[0]).count() == 1
 
 

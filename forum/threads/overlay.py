@@ -1,9 +1,9 @@
 """The signed-in article page: the thread drawn once per version for every member, and each
 reader's own parts laid over it.
 
-A thread page looks the same to every signed-in reader who is not a moderator, but for two
-kinds of reply: their own (Edit and Remove instead of Flag; their held reply's text) and the
-ones new since their last visit (the "new" mark). So the page is drawn once per thread version,
+A thread page looks the same to every signed-in reader who is not a moderator, but for three
+kinds of reply: their own (Edit and Remove instead of Flag; their held reply's text), the
+ones new since their last visit (the "new" mark), and those by writers they ignore (tombstones). So the page is drawn once per thread version,
 for a reader who owns nothing and has nothing new (MEMBER), and kept with where each reply's
 item starts and ends and what decides those two things: its author, its time, whether it is
 published. A reader's page is then that HTML with their own and new replies drawn again, by the
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from accounts.selectors import ignored_ids
 
 from . import presenters
 from .models import Article, Reply
@@ -102,6 +104,13 @@ def _is_new(spot: Spot, *, viewer_pk, new_after) -> bool:
     )
 
 
+def _parent(reply: Reply, rows: dict[int, Reply]) -> Reply | None:
+    # The page's own rows hold every drawn reply's parent; rows fetched here came with theirs.
+    if reply.parent_id is None:
+        return None
+    return rows.get(reply.parent_id) or reply.parent
+
+
 @dataclass
 class Overlaid:
     thread: presenters.ThreadPage  # no items: the page's totals, its new count and first new reply
@@ -112,14 +121,21 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
     """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
     fetched; otherwise the ones that differ are fetched, in one query."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
-    spots = [spot for spot in shared.spots if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)]
+    ignoring = ignored_ids(viewer)  # read with the user (accounts.backends): no query
+    spots = [
+        spot for spot in shared.spots
+        if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)
+        or (spot.published and spot.author_id in ignoring)  # drawn as a tombstone for this reader
+    ]
     thread = presenters.ThreadPage(
         items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort
     )
     if not spots:
         return Overlaid(thread=thread, html=mark_safe(shared.html))  # noqa: S308 - drawn by jinja_fragment
     if rows is None:
-        rows = Reply.objects.select_related("author").in_bulk([spot.pk for spot in spots])
+        # With their parents' authors, for "in reply to": still one query.
+        rows = Reply.objects.select_related("author", "parent__author").in_bulk([spot.pk for spot in spots])
+    on_page = {spot.pk for spot in shared.spots}
     item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item
     now = timezone.now()
     pieces = []
@@ -131,6 +147,7 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
         item = presenters.reader_item(
             reply, article=shared.article, sort=shared.sort, viewer=viewer, new_after=new_after, now=now,
             drawn_at=shared.drawn_at, locked_above=spot.locked_above, folded=spot.folded,
+            parent=_parent(reply, rows), parent_on_page=reply.parent_id in on_page,
         )
         if item.is_new:
             thread.new_count += 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import ignored_ids
 from forum import policy
 from forum.conf import forum_settings
 from forum.rendering import jinja_fragment, stored_html
@@ -86,7 +87,8 @@ class ReplyLinks:
     """The URLs around the replies of one article, reversed once per page rather than per reply:
     at a thousand replies, reverse() per link was a good part of the page's time."""
 
-    def __init__(self, article: Article):
+    def __init__(self, article: Article, sort: str = DEFAULT_SORT):
+        self._order = sort_query(sort)
         self.permalink = _url_pattern("forum:reply", slug=article.slug, pk=0)
         self._reply = _url_pattern("forum:reply_to", slug=article.slug, parent_pk=0)
         self._edit = _url_pattern("forum:edit", pk=0)
@@ -100,8 +102,9 @@ class ReplyLinks:
         links = {"profile": self._profile(reply.author)}
         pk = reply.pk
         if actions.reply:
-            links["reply"] = self._reply.format(pk)
-            links["quote"] = links["reply"] + "?quote=1"
+            # With the page's order, so the reply lands where it was written from (issue 10).
+            links["reply"] = self._reply.format(pk) + self._order
+            links["quote"] = links["reply"] + ("&" if self._order else "?") + "quote=1"
         if actions.edit:
             links["edit"] = self._edit.format(pk)
         if actions.remove:
@@ -149,6 +152,9 @@ class ThreadItem:
     cut_label: str = ""
     folded: bool = False  # drawn as its header and a link to its page, to keep the page's size
     locked_above: bool = False  # a moderator locked a reply above it (forum.threads.overlay keeps it)
+    # "In reply to <name>" (issue 10): {"name", "url"} of the parent, {} for a top-level reply.
+    in_reply_to: dict = field(default_factory=dict)
+    ignored: bool = False  # written by someone the reader ignores: drawn folded to a one-line tombstone
     # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
     # another), each drawing names its heading apart; in a thread it is "r<id>-by".
     id_prefix: str = ""
@@ -209,18 +215,42 @@ def _replies_count(count: int) -> str:
     return "1 more reply" if count == 1 else f"{count} more replies"
 
 
+# --- In reply to (issue 10) ----------------------------------------------------------------------
+
+
+def _in_reply_to(reply: Reply, *, known: dict, on_page, permalink: str) -> dict:
+    """The parent's author, from rows the page already holds (never a query per reply), linking
+    to its card when it is drawn on the page, else to its own page. {} for a top-level reply."""
+    parent = known.get(reply.parent_id) if reply.parent_id is not None else None
+    if parent is None:
+        return {}
+    url = f"#r{parent.pk}" if parent.pk in on_page else permalink.format(parent.pk)
+    return {"name": parent.author.public_name, "url": url}
+
+
+# --- end in reply to ----------------------------------------------------------------------------
+
+
 def _thread(
     replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False,
-    cuts=None, folded=frozenset(), now=None,
+    cuts=None, folded=frozenset(), now=None, known=None, on_page=None,
 ) -> Thread:
     """The items of `replies` (in reading order, from `root_level` down) as `viewer` sees them.
 
     `viewer` None draws no actions at all (JSON); an anonymous user gets the links that lead to
-    sign-in. `locked_above`: a reply above the first one is branch-locked.
+    sign-in. `locked_above`: a reply above the first one is branch-locked. `known`: rows by id
+    that parents' names may come from, `on_page`: the ids drawn on the page (both default to
+    `replies`).
     """
-    links = ReplyLinks(article)
+    links = ReplyLinks(article, sort)
     suffix = sort_query(sort)
     viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    if known is None:
+        replies = list(replies)
+        known = {reply.pk: reply for reply in replies}
+    on_page = known if on_page is None else on_page
+    # Whom the reader ignores: read with the user (accounts.backends), so no query here.
+    ignoring = ignored_ids(viewer) if viewer_pk is not None else frozenset()
     moderator = policy.is_moderator(viewer)
     # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
@@ -276,6 +306,8 @@ def _thread(
             is_focus=reply.pk == focus_pk,
             folded=reply.pk in folded,
             locked_above=locked_above or bool(locked_levels),
+            in_reply_to=_in_reply_to(reply, known=known, on_page=on_page, permalink=links.permalink),
+            ignored=reply.author_id in ignoring and not placeholder and reply.author_id != viewer_pk,
         )
         if cut:
             item.cut_label = _replies_count(cut.hidden) + " →"
@@ -295,12 +327,17 @@ def _thread(
     )
 
 
-def reader_item(reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded) -> ThreadItem:
+def reader_item(
+    reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded, parent=None, parent_on_page=False
+) -> ThreadItem:
     """One reply's item for `viewer` as _thread draws it on a page (forum.threads.overlay): its
-    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page."""
+    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page.
+    `parent`: its parent's row (for "in reply to"), and whether the page draws it."""
+    known = {parent.pk: parent} if parent is not None else {}
     item = _thread(
         [reply], article=article, sort=sort, root_level=reply.level, depth=None, viewer=viewer,
         new_after=new_after, locked_above=locked_above, folded={reply.pk} if folded else frozenset(), now=now,
+        known=known, on_page=known if parent_on_page else {},
     ).items[0]
     item.when = times_of(reply.created, drawn_at)
     return item
@@ -316,6 +353,8 @@ def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None
 
 def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_after=None) -> Branch:
     focus = rows.below[0]
+    on_page = {row.pk: row for row in rows.above + rows.below}
+    known = {**on_page, **{row.pk: row for row in rows.gap}}  # a gap's replies are read, not drawn
     thread = _thread(
         rows.below,
         article=article,
@@ -327,8 +366,13 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
         focus_pk=focus.pk,
         locked_above=any(row.branch_locked for row in rows.above + rows.gap),
         cuts=rows.cuts,
+        known=known,
+        on_page=on_page,
     )
-    ancestors = _thread(rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after)
+    ancestors = _thread(
+        rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after,
+        known=known, on_page=on_page,
+    )
     # Above, every reply is drawn expanded in full, whatever depth it sits at.
     for item in ancestors.items:
         item.closes, item.has_children, item.continue_url = [], False, ""
@@ -385,3 +429,14 @@ def thread_html(thread: Thread):
 
 def card_html(item: ThreadItem):
     return jinja_fragment("forum/reply_card.html", {"item": item})
+
+
+def posted_item_html(reply: Reply, *, parent: Reply | None, viewer, sort: str):
+    """A reply just posted, as the thread draws it for its author (the reply_item macro), for
+    static/js/thread.js to put under its parent without a reload (issue 10)."""
+    now = timezone.now()
+    item = reader_item(
+        reply, article=reply.article, sort=sort, viewer=viewer, new_after=None, now=now, drawn_at=now,
+        locked_above=False, folded=False, parent=parent, parent_on_page=True,
+    )
+    return jinja_fragment("forum/reply_item.html", {"item": item})

@@ -89,6 +89,16 @@ def article_find(*, slug: str, viewer=None, with_follow: bool = False) -> Articl
     return articles.filter(slug=slug).first()
 
 
+def reply_total(*, slug: str) -> int | None:
+    """How many replies the published article `slug` has, of every status: the page's "N
+    replies" (held and removed ones are drawn as placeholders), which only grows. None when
+    there is no such published article. One query."""
+    return (
+        Article.objects.published().filter(slug=slug).annotate(total=Count("replies"))
+        .values_list("total", flat=True).first()
+    )
+
+
 def person_get(*, username: str):
     """The account named `username`, for its profile and its moderation page."""
     person = get_user_model().objects.filter(username=username).first()
@@ -248,14 +258,7 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
     # The deepest reply the thread page draws on this line: this one, or the one whose
     # "continue" link leads here.
     anchor = focus.pk if focus.level < depth else above[depth - 1].pk
-    before = Reply.objects.filter(article_id=reply.article_id, parent__isnull=True)
-    if sort == "oldest":
-        before = before.filter(tree_id__lt=root.tree_id)
-    elif sort == "newest":
-        before = before.filter(tree_id__gt=root.tree_id)
-    else:
-        span = root.rght - root.lft
-        before = before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
+    before = _top_level_before(root, sort)
     gap = []
     if len(above) > ANCESTORS_SHOWN:
         gap = above[1 : len(above) - ANCESTORS_SHOWN + 1]
@@ -280,6 +283,29 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> Br
         skipped=skip,
         gap=gap,
     )
+
+
+def _top_level_before(root: Reply, sort: str):
+    """The top-level replies of `root`'s article that `sort` puts before the top-level `root`."""
+    before = Reply.objects.filter(article_id=root.article_id, parent__isnull=True)
+    if sort == "oldest":
+        return before.filter(tree_id__lt=root.tree_id)
+    if sort == "newest":
+        return before.filter(tree_id__gt=root.tree_id)
+    span = root.rght - root.lft
+    return before.alias(span=F("rght") - F("lft")).filter(Q(span__gt=span) | Q(span=span, pk__lt=root.pk))
+
+
+def thread_page_of(reply: Reply, *, sort: str = DEFAULT_SORT) -> int | None:
+    """The page of the article's thread, in `sort`, that draws `reply` (where its author lands
+    after posting it), or None when it sits below the display depth, behind a "continue" link.
+    One query (two in an order by size: its top-level reply first)."""
+    if reply.level >= forum_settings.DISPLAY_DEPTH:
+        return None
+    root = reply  # its article and tree_id are all "oldest" and "newest" ask of the top-level reply
+    if reply.parent_id is not None and sort not in ("oldest", "newest"):
+        root = Reply.objects.get(tree_id=reply.tree_id, parent__isnull=True)
+    return _top_level_before(root, sort).count() // forum_settings.PAGE_SIZE + 1
 
 
 def _depth_first(tops: list[Reply], rows: list[Reply], sort: str) -> list[Reply]:

@@ -1,0 +1,35 @@
+"""The article page's poll (issue 10, "N new replies — show"): how many replies the discussion
+has now, for static/js/thread.js to compare with what the page was drawn with.
+
+Every open article page asks every 15-30 seconds, so a hit is served from the cache with no
+query at all, and it reads no session and no user: the answer is the same for everyone. The
+record is kept by the thread's version (forum.threads.cache.activity_get), which every write
+that changes the thread bumps; the first poll after a bump reads it again, in one query.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
+
+from . import cache, selectors
+
+# A CDN or browser may answer pollers from its copy this long: well under the poll interval.
+POLL_MAX_AGE = 10
+
+
+def activity(request, slug):
+    record, current = cache.activity_get(slug)
+    if record is None:
+        current = current or (cache.version(slug) if cache.enabled() else None)  # before the read
+        total = selectors.reply_total(slug=slug)
+        if total is None:
+            response = JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
+            patch_cache_control(response, no_store=True)
+            return response
+        record = {"replies": total}
+        cache.activity_set(slug, record, drawn_at=current)
+    response = JsonResponse(record)
+    # Set here, so forum.http_cache does not ask who is signed in (a query each) to decide it.
+    patch_cache_control(response, public=True, max_age=POLL_MAX_AGE)
+    return response
