@@ -22,6 +22,7 @@ urlpatterns = [
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
     # Live (issue 10): what an open article page polls for "N new replies"
     path("articles/<slug:slug>/activity.json", live.activity, name="activity"),
+    path("articles/<slug:slug>/replies/<int:pk>/in-thread/", live.reply_in_thread, name="reply_in_thread"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
     path("u/<str:username>/", threads.profile, name="profile"),
     # Where profiles were before /u/ (issue 10): old links keep working.

@@ -17,7 +17,7 @@ from forum.conf import forum_settings
 from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
 from forum.threads import presenters, selectors
-from forum.threads.navigation import thread_url
+from forum.threads.navigation import reply_in_thread_url
 from forum.web import refusal_page, status_of, with_retry_after
 
 from . import services
@@ -82,15 +82,6 @@ def _sort_of(request) -> str:
     return sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
 
 
-def _landing_url(reply, sort: str) -> str:
-    """The article page that draws the new reply, in the reader's order, at the reply; its own
-    page when it sits below the display depth (the article page shows a "continue" link there)."""
-    page = selectors.thread_page_of(reply, sort=sort)
-    if page is None:
-        return reply.get_landing_url()
-    return thread_url(reply.article.get_absolute_url(), page, sort) + f"#r{reply.pk}"
-
-
 def _wants_json(request) -> bool:
     # static/js/thread.js posts the in-place reply box with this header; a plain form never does.
     return "application/json" in request.headers.get("Accept", "")
@@ -104,7 +95,7 @@ def _posted_json(request, new, parent, sort: str) -> JsonResponse:
             "id": new.pk,
             "parent": parent.pk if parent is not None else None,
             "html": str(presenters.posted_item_html(new, parent=parent, viewer=request.user, sort=sort)),
-            "url": _landing_url(new, sort),
+            "url": reply_in_thread_url(new, sort),
             "message": "Your reply is waiting for a moderator before others can see it." if held else "Your reply is posted.",
             "form_token": uuid.uuid4().hex,  # the box's next post is a new reply, not a double submit
         },
@@ -185,7 +176,7 @@ def reply(request, slug, parent_pk=None):
         return _posted_json(request, new, parent, sort)
     if new.status == new.Status.HELD:
         messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
-    return redirect(_landing_url(new, sort))
+    return redirect(reply_in_thread_url(new, sort))
 
 
 @login_required

@@ -285,9 +285,10 @@ def test_a_json_post_signed_out_keeps_the_draft_and_sends_to_sign_in_like_a_form
 
 def test_the_poll_says_how_many_replies_the_discussion_has(client, make_article, make_reply):
     article = make_article()
-    make_reply(article=article)
+    replies = [make_reply(article=article) for _ in range(3)]
     response = client.get(activity_url(article.slug))
-    assert response.status_code == 200 and json.loads(response.content) == {"replies": 1}
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"replies": 3, "recent": [reply.pk for reply in replies]}
     assert "public" in response["Cache-Control"] and "max-age=10" in response["Cache-Control"]
     assert "Cookie" not in response.get("Vary", "")
 
@@ -296,7 +297,7 @@ def test_the_page_carries_the_count_it_was_drawn_with_and_the_poll_url(client, m
     article = make_article()
     make_reply(article=article)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'data-activity-url="{activity_url(article.slug)}" data-replies="1"' in page
+    assert f'data-activity-url="{activity_url(article.slug)}"' in page and 'data-replies="1"' in page
 
 
 def test_the_poll_is_served_from_the_cache_with_no_query_and_sees_a_new_reply_at_once(
@@ -305,14 +306,22 @@ def test_the_poll_is_served_from_the_cache_with_no_query_and_sees_a_new_reply_at
     settings.FORUM_THREAD_CACHE_SECONDS = 60
     article = make_article()
     build_forest(article, make_user(), 50)
+    def poll():
+        return json.loads(client.get(activity_url(article.slug)).content)
+
     with django_assert_num_queries(1):  # a miss: one query, then kept
-        assert json.loads(client.get(activity_url(article.slug)).content) == {"replies": 50}
+        assert poll()["replies"] == 50
     with django_assert_num_queries(0):
-        assert json.loads(client.get(activity_url(article.slug)).content) == {"replies": 50}
-    committed(posting.reply_create, article=article, parent=None, author=make_user(), body="Now")
-    assert json.loads(client.get(activity_url(article.slug)).content) == {"replies": 51}  # the bump
+        assert poll()["replies"] == 50
+    now = committed(posting.reply_create, article=article, parent=None, author=make_user(), body="Now")
+    assert poll()["replies"] == 51 and poll()["recent"][-1] == now.pk  # the bump made it stale
     with django_assert_num_queries(0):
-        assert json.loads(client.get(activity_url(article.slug)).content) == {"replies": 51}
+        assert len(poll()["recent"]) == 20
+
+
+def test_an_empty_discussion_polls_as_none_yet(client, make_article):
+    article = make_article()
+    assert json.loads(client.get(activity_url(article.slug)).content) == {"replies": 0, "recent": []}
 
 
 def test_the_poll_for_a_missing_or_draft_article_is_a_json_404_and_keeps_nothing(client, settings, make_article):
@@ -325,3 +334,31 @@ def test_the_poll_for_a_missing_or_draft_article_is_a_json_404_and_keeps_nothing
     from django.core.cache import cache
 
     assert cache.get(f"thread-activity:{draft.slug}") is None
+
+
+# --- "Show": to the page that draws a new reply ---------------------------------------------------
+
+
+def in_thread_url(slug, pk, query=""):
+    return reverse("forum:reply_in_thread", kwargs={"slug": slug, "pk": pk}) + query
+
+
+def test_show_leads_to_the_page_that_draws_the_reply_in_the_readers_order(client, settings, make_article, make_reply):
+    settings.FORUM_PAGE_SIZE = 2
+    article = make_article()
+    tops = [make_reply(article=article) for _ in range(5)]
+    response = client.get(in_thread_url(article.slug, tops[-1].pk))
+    assert response.status_code == 302 and response["Location"] == f"{article.get_absolute_url()}?page=3#r{tops[-1].pk}"
+    response = client.get(in_thread_url(article.slug, tops[-1].pk, "?sort=newest"))
+    assert response["Location"] == f"{article.get_absolute_url()}?sort=newest#r{tops[-1].pk}"
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ("?sort=bogus", 400, "There is no sort order"),
+    ("", 404, "There is no reply"),
+])
+def test_show_with_a_bad_order_or_a_reply_of_another_article_says_why(client, make_article, make_reply, query, status, message):
+    article, other = make_article(), make_article()
+    reply = make_reply(article=other if status == 404 else article)
+    response = client.get(in_thread_url(article.slug, reply.pk, query))
+    assert response.status_code == status and message in response.content.decode()

@@ -89,14 +89,27 @@ def article_find(*, slug: str, viewer=None, with_follow: bool = False) -> Articl
     return articles.filter(slug=slug).first()
 
 
-def reply_total(*, slug: str) -> int | None:
-    """How many replies the published article `slug` has, of every status: the page's "N
-    replies" (held and removed ones are drawn as placeholders), which only grows. None when
-    there is no such published article. One query."""
-    return (
-        Article.objects.published().filter(slug=slug).annotate(total=Count("replies"))
-        .values_list("total", flat=True).first()
+# The newest replies the poll names, so "N new replies — show" can lead to the first of them.
+RECENT_REPLIES = 20
+
+
+def thread_activity(*, slug: str) -> dict | None:
+    """What the article page's poll answers (forum.threads.live): `replies`, how many the
+    published article `slug` has, of every status (the page's "N replies": held and removed
+    ones are drawn as placeholders), which only grows; `recent`, the ids of the newest
+    RECENT_REPLIES, oldest first. None when there is no such published article.
+
+    One query (the count by a window function over the same rows); a second only for an
+    article with no replies yet, to tell it from a missing one."""
+    rows = list(
+        Reply.objects.filter(article__in=Article.objects.published().filter(slug=slug))
+        .annotate(total=Window(Count("pk")))
+        .order_by("-pk")
+        .values_list("pk", "total")[:RECENT_REPLIES]
     )
+    if not rows:
+        return {"replies": 0, "recent": []} if Article.objects.published().filter(slug=slug).exists() else None
+    return {"replies": rows[0][1], "recent": [pk for pk, _ in reversed(rows)]}
 
 
 def person_get(*, username: str):

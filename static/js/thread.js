@@ -234,6 +234,9 @@
         var fresh = body.replies - shown;
         if (fresh > 0 && notice && region) {
           notice.textContent = fresh === 1 ? region.dataset.one : region.dataset.many.replace("{n}", fresh);
+          // The first new one, if the poll still names it (it names the newest few).
+          var recent = body.recent || [];
+          firstNew = recent.length ? recent[Math.max(recent.length - fresh, 0)] : null;
           notice.hidden = false;
         }
         schedule();
@@ -250,11 +253,18 @@
     timer = setTimeout(poll, delay());
   }
 
-  // Reloads at the discussion: signed-in readers then get the "new" marks and the jump to the
-  // first new reply (the visit recorded when this page was drawn).
+  // "Show" goes to the page that draws the first new reply, in this page's order, scrolled to it
+  // (the server works out which page: forum/threads/live.py); without an id, reload here.
+  var firstNew = null;
   if (notice) {
     notice.addEventListener("click", function (event) {
       event.preventDefault();
+      if (firstNew && discussion.dataset.placeUrl) {
+        var sort = new URLSearchParams(window.location.search).get("sort");
+        window.location.href = discussion.dataset.placeUrl.replace("/0/", "/" + firstNew + "/") +
+          (sort ? "?sort=" + encodeURIComponent(sort) : "");
+        return;
+      }
       window.history.replaceState(null, "", window.location.pathname + window.location.search + "#discussion");
       window.location.reload();
     });
