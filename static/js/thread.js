@@ -162,7 +162,9 @@
         if (empty) empty.replaceWith(list); else return null;
       }
     }
-    list.appendChild(item);
+    // Newest first puts a new top-level reply at the top; every other order, at the end.
+    var newestFirst = new URLSearchParams(window.location.search).get("sort") === "newest";
+    if (!result.parent && newestFirst) list.insertBefore(item, list.firstChild); else list.appendChild(item);
     return item;
   }
 
