@@ -128,29 +128,6 @@ def test_the_moderation_queue_shows_an_ignored_writers_reply_in_full_to_a_modera
     assert "Loud words" in queue and 'class="ignored-reply"' not in queue
 
 
-@pytest.mark.parametrize("own_or_new", [False, True])
-def test_tombstones_on_the_shared_page_cost_the_same_queries_at_50_replies_as_at_5000(
-    client, settings, make_article, make_user, django_assert_num_queries, own_or_new
-):
-    settings.FORUM_THREAD_CACHE_SECONDS = 60
-    author, reader = make_user(), make_user()
-    accounts.ignore_add(user=reader, ignored=author, now=timezone.now())
-    threads = []
-    for size in (50, 5000):
-        article = make_article()
-        build_forest(article, reader if own_or_new else author, size)
-        threads.append(article)
-    client.force_login(reader)
-    for article in threads:
-        client.get(article.get_absolute_url())
-        # The session; the user (with whom they ignore); the visit; whether they follow it; the
-        # rows to draw again (their own, or the ignored writer's as tombstones).
-        with django_assert_num_queries(5):
-            page = client.get(article.get_absolute_url())
-        assert page.status_code == 200
-        assert own_or_new or 'class="ignored-reply"' in page.content.decode()
-
-
 def test_the_ignore_list_comes_with_the_signed_in_user_at_no_extra_query(client, ignoring_scene, django_assert_num_queries):
     article, reader, *_ = ignoring_scene
     client.force_login(reader)
