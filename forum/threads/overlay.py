@@ -136,6 +136,7 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
         # With their parents' authors, for "in reply to": still one query.
         rows = Reply.objects.select_related("author", "parent__author").in_bulk([spot.pk for spot in spots])
     on_page = {spot.pk for spot in shared.spots}
+    links = presenters.ReplyLinks(shared.article, shared.sort)  # once for the page, not per reply
     item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item
     now = timezone.now()
     pieces = []
@@ -147,7 +148,7 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
         item = presenters.reader_item(
             reply, article=shared.article, sort=shared.sort, viewer=viewer, new_after=new_after, now=now,
             drawn_at=shared.drawn_at, locked_above=spot.locked_above, folded=spot.folded,
-            parent=_parent(reply, rows), parent_on_page=reply.parent_id in on_page,
+            parent=_parent(reply, rows), parent_on_page=reply.parent_id in on_page, links=links,
         )
         if item.is_new:
             thread.new_count += 1

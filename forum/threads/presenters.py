@@ -233,7 +233,7 @@ def _in_reply_to(reply: Reply, *, known: dict, on_page, permalink: str) -> dict:
 
 def _thread(
     replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False,
-    cuts=None, folded=frozenset(), now=None, known=None, on_page=None,
+    cuts=None, folded=frozenset(), now=None, known=None, on_page=None, links=None,
 ) -> Thread:
     """The items of `replies` (in reading order, from `root_level` down) as `viewer` sees them.
 
@@ -242,7 +242,7 @@ def _thread(
     that parents' names may come from, `on_page`: the ids drawn on the page (both default to
     `replies`).
     """
-    links = ReplyLinks(article, sort)
+    links = links or ReplyLinks(article, sort)
     suffix = sort_query(sort)
     viewer_pk = viewer.pk if viewer is not None and viewer.is_authenticated else None
     if known is None:
@@ -328,16 +328,18 @@ def _thread(
 
 
 def reader_item(
-    reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded, parent=None, parent_on_page=False
+    reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded, parent=None, parent_on_page=False,
+    links=None,
 ) -> ThreadItem:
     """One reply's item for `viewer` as _thread draws it on a page (forum.threads.overlay): its
     actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page.
-    `parent`: its parent's row (for "in reply to"), and whether the page draws it."""
+    `parent`: its parent's row (for "in reply to"), and whether the page draws it. `links`: the
+    page's ReplyLinks, when several replies are drawn again (reversing them is most of the cost)."""
     known = {parent.pk: parent} if parent is not None else {}
     item = _thread(
         [reply], article=article, sort=sort, root_level=reply.level, depth=None, viewer=viewer,
         new_after=new_after, locked_above=locked_above, folded={reply.pk} if folded else frozenset(), now=now,
-        known=known, on_page=known if parent_on_page else {},
+        known=known, on_page=known if parent_on_page else {}, links=links,
     ).items[0]
     item.when = times_of(reply.created, drawn_at)
     return item
