@@ -339,3 +339,26 @@ def test_show_with_a_bad_order_or_a_reply_of_another_article_says_why(client, ma
     reply = make_reply(article=other if status == 404 else article)
     response = client.get(in_thread_url(article.slug, reply.pk, query))
     assert response.status_code == status and message in response.content.decode()
+
+
+def test_a_held_reply_posted_in_place_comes_back_with_its_note_and_says_it_waits(client, member, make_article):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(premoderate=True)
+    response = client.post(top_url(article), {"body": "Held in place"}, **JSON)
+    body = json.loads(response.content)
+    assert response.status_code == 201 and body["parent"] is None
+    assert "Held in place" in body["html"] and "others see a placeholder" in body["html"]
+    assert body["message"] == "Your reply is waiting for a moderator before others can see it."
+    assert Reply.objects.get().status == Reply.Status.HELD
+
+
+def test_a_json_post_over_the_rate_limit_is_a_429_with_retry_after_and_writes_nothing(
+    client, settings, member, make_article
+):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(slow_mode_minutes=10)
+    assert client.post(top_url(article), {"body": "First"}, **JSON).status_code == 201
+    response = client.post(top_url(article), {"body": "Second, too soon"}, **JSON)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert json.loads(response.content)["error"]
+    assert Reply.objects.count() == 1
