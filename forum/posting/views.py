@@ -137,14 +137,14 @@ def reply(request, slug, parent_pk=None):
         return render(request, "forum/reply.html", {**context, "form": form})
 
     sort = _sort_of(request)
-    json = _wants_json(request)
+    wants_json = _wants_json(request)
 
     if not request.user.is_authenticated:
         draft_keep(request, article, parent, request.POST.get("body", ""))
         messages.info(request, "Sign in to post your reply. We have kept what you wrote.")
         return redirect_to_login(request.get_full_path())
 
-    if json and "preview" not in request.POST:
+    if wants_json and "preview" not in request.POST:
         form = ReplyForm(request.POST)
         if not form.is_valid():
             return _refused_json(" ".join(message for errors in form.errors.values() for message in errors), 400)
@@ -165,14 +165,14 @@ def reply(request, slug, parent_pk=None):
     except ForumError as error:
         # Kept, so the link in the verification email (or a sign-in) leads back to it.
         draft_keep(request, article, parent, form.cleaned_data["body"])
-        if json:
+        if wants_json:
             return with_retry_after(_refused_json(error.message, status_of(error), nudged=isinstance(error, Nudged)), error)
         form.add_error(None, error.message)
         nudged = isinstance(error, Nudged)  # the form offers "post it anyway"
         response = render(request, "forum/reply.html", {**context, "form": form, "nudged": nudged}, status=status_of(error))
         return with_retry_after(response, error)
     _draft_drop(request, article, parent)
-    if json:
+    if wants_json:
         return _posted_json(request, new, parent, sort)
     if new.status == new.Status.HELD:
         messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
