@@ -1,6 +1,7 @@
 """The signed-in reader, loaded once per request with what every page's header asks of them.
 
-Each page's header shows the unread-notification count and, for moderators, the queue link;
+Each page's header shows the unread-notification count and, for moderators, the queue link
+(and every thread page, whom the reader ignores: accounts.selectors.ignored_ids);
 asked separately these were three queries per signed-in page (the user's own permissions, its
 groups' permissions, the count). Loading the user with both as extra columns makes them part of
 the one query Django's AuthenticationMiddleware makes anyway. forum.policy.is_moderator and
@@ -17,6 +18,9 @@ import functools
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.db import connection
+
+from .selectors import ignored_ids_sql
 
 
 @functools.cache
@@ -28,11 +32,13 @@ def _reader_query() -> tuple[str, list]:
     column = f"u.{meta.pk.column}"
     moderator, moderator_params = policy.moderator_permission_sql(column)
     unread, unread_params = notifications.unread_count_sql(column)
+    # Whom they ignore (issue 10): every thread page draws those writers' replies as tombstones.
+    ignoring, ignoring_params = ignored_ids_sql(column, connection.vendor)
     sql = (
-        f"SELECT u.*, {moderator} AS forum_moderator_permission, {unread} AS forum_unread_notifications"
-        f" FROM {meta.db_table} u WHERE {column} = %s"
+        f"SELECT u.*, {moderator} AS forum_moderator_permission, {unread} AS forum_unread_notifications,"
+        f" {ignoring} AS forum_ignored_ids FROM {meta.db_table} u WHERE {column} = %s"
     )
-    return sql, [*moderator_params, *unread_params]
+    return sql, [*moderator_params, *unread_params, *ignoring_params]
 
 
 class _ReaderMixin:

@@ -10,6 +10,7 @@ from .reactions import views as reactions
 from .search import views as search
 from .syndication import feeds, sitemaps
 from .syndication import views as crawlers
+from .threads import live
 from .threads import views as threads
 
 app_name = "forum"
@@ -20,8 +21,10 @@ urlpatterns = [
     path("", threads.home, name="home"),
     path("articles/<slug:slug>/", threads.article, name="article"),
     path("articles/<slug:slug>/thread.json", threads.thread_json, name="thread_json"),
+    # Live (issue 10): what an open article page polls for "N new replies"
+    path("articles/<slug:slug>/activity.json", live.activity, name="activity"),
+    path("articles/<slug:slug>/replies/<int:pk>/in-thread/", live.reply_in_thread, name="reply_in_thread"),
     path("articles/<slug:slug>/replies/<int:pk>/", threads.reply_page, name="reply"),
-    path("articles/<slug:slug>/replies/<int:pk>/in-thread/", reactions.reply_in_thread, name="reply_in_thread"),
     path("u/<str:username>/", threads.profile, name="profile"),
     # Where profiles were before /u/ (issue 10): old links keep working.
     path("users/<str:username>/", RedirectView.as_view(pattern_name="forum:profile", permanent=True)),

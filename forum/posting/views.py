@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from forum.conf import forum_settings
 from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
 from forum.threads import presenters, selectors
+from forum.threads.navigation import reply_in_thread_url
 from forum.web import refusal_page, status_of, with_retry_after
 
 from . import services
@@ -71,6 +72,44 @@ def _posted_form(request, template: str, context: dict):
     return form, None
 
 
+# --- Where a posted reply lands, and the in-place answer (issue 10, Live) ----------------------
+
+
+def _sort_of(request) -> str:
+    """The order the reader was reading in (the form's action keeps ?sort=); the default if none
+    or an unknown one: a reply is never refused for the page it lands on."""
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    return sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
+
+
+def _wants_json(request) -> bool:
+    # static/js/thread.js posts the in-place reply box with this header; a plain form never does.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _posted_json(request, new, parent, sort: str) -> JsonResponse:
+    """The new reply as the thread draws it (the one reply_item macro), for the script to put in place."""
+    held = new.status == new.Status.HELD
+    return JsonResponse(
+        {
+            "id": new.pk,
+            "parent": parent.pk if parent is not None else None,
+            "html": str(presenters.posted_item_html(new, parent=parent, viewer=request.user, sort=sort)),
+            "url": reply_in_thread_url(new, sort),
+            "message": "Your reply is waiting for a moderator before others can see it." if held else "Your reply is posted.",
+            "form_token": uuid.uuid4().hex,  # the box's next post is a new reply, not a double submit
+        },
+        status=201,
+    )
+
+
+def _refused_json(error_message: str, status: int, *, nudged: bool = False) -> JsonResponse:
+    return JsonResponse({"error": error_message, "nudged": nudged}, status=status)
+
+
+# --- end where a posted reply lands --------------------------------------------------------------
+
+
 def reply(request, slug, parent_pk=None):
     """The reply page: the form under the reply being answered, shown in context.
 
@@ -79,7 +118,9 @@ def reply(request, slug, parent_pk=None):
     """
     article = selectors.article_get(slug=slug, viewer=request.user)
     parent = selectors.reply_get(pk=parent_pk) if parent_pk is not None else None
-    context = {"article": article, "parent": parent and presenters.reply_in_context(parent)}
+    # The form's action keeps the reader's order, so the new reply lands on the page they read.
+    action = request.path + presenters.sort_query(_sort_of(request))
+    context = {"article": article, "parent": parent and presenters.reply_in_context(parent), "action": action}
 
     if request.method != "POST":
         # The question the service asks under its lock, so the page refuses in the same words
@@ -95,12 +136,21 @@ def reply(request, slug, parent_pk=None):
         form = ReplyForm(initial={"body": body, "form_token": uuid.uuid4().hex})
         return render(request, "forum/reply.html", {**context, "form": form})
 
+    sort = _sort_of(request)
+    wants_json = _wants_json(request)
+
     if not request.user.is_authenticated:
         draft_keep(request, article, parent, request.POST.get("body", ""))
         messages.info(request, "Sign in to post your reply. We have kept what you wrote.")
         return redirect_to_login(request.get_full_path())
 
-    form, answer = _posted_form(request, "forum/reply.html", context)
+    if wants_json and "preview" not in request.POST:
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            return _refused_json(" ".join(message for errors in form.errors.values() for message in errors), 400)
+        answer = None
+    else:
+        form, answer = _posted_form(request, "forum/reply.html", context)
     if answer:
         return answer
     try:
@@ -115,14 +165,18 @@ def reply(request, slug, parent_pk=None):
     except ForumError as error:
         # Kept, so the link in the verification email (or a sign-in) leads back to it.
         draft_keep(request, article, parent, form.cleaned_data["body"])
+        if wants_json:
+            return with_retry_after(_refused_json(error.message, status_of(error), nudged=isinstance(error, Nudged)), error)
         form.add_error(None, error.message)
         nudged = isinstance(error, Nudged)  # the form offers "post it anyway"
         response = render(request, "forum/reply.html", {**context, "form": form, "nudged": nudged}, status=status_of(error))
         return with_retry_after(response, error)
     _draft_drop(request, article, parent)
+    if wants_json:
+        return _posted_json(request, new, parent, sort)
     if new.status == new.Status.HELD:
         messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
-    return redirect(new.get_landing_url())
+    return redirect(reply_in_thread_url(new, sort))
 
 
 @login_required

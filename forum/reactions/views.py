@@ -1,5 +1,4 @@
-"""Recommend a reply (a form post, or thread.js's fetch of the same), and the way from a reply to
-its place on the article's pages."""
+"""Recommend a reply: a form post, or thread.js's fetch of the same."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from django.shortcuts import redirect
 from forum import policy
 from forum.errors import ForumError, NotFound, Refused
 from forum.threads import selectors as thread_selectors
-from forum.threads.navigation import thread_url
+from forum.threads.navigation import reply_in_thread_url
 from forum.web import status_of, with_retry_after
 
 from . import presenters, services
@@ -21,12 +20,6 @@ def _sort(raw: str | None) -> str:
     if sort not in thread_selectors.SORTS:
         raise Refused(f"There is no sort order “{sort}”. Choose one of: {', '.join(thread_selectors.SORTS)}.")
     return sort
-
-
-def _place_url(reply, sort: str) -> str:
-    """The article page, in `sort`, that draws `reply` (or the reply that continues to it), at it."""
-    page, anchor = thread_selectors.place_in_thread(reply, sort)
-    return thread_url(reply.article.get_absolute_url(), page, sort) + f"#r{anchor}"
 
 
 def _wants_json(request) -> bool:
@@ -42,7 +35,7 @@ def recommend(request, pk):
         raise NotFound(f"There is no reply {pk}. It may be a mistyped address.")
     try:
         if request.method != "POST":
-            return redirect(_place_url(reply, _sort(request.GET.get("sort"))))
+            return redirect(reply_in_thread_url(reply, _sort(request.GET.get("sort"))))
         wanted = request.POST.get("on")
         if wanted not in ("1", "0"):
             raise Refused("Say whether to recommend this reply (on=1) or withdraw it (on=0).")
@@ -54,12 +47,5 @@ def recommend(request, pk):
         return with_retry_after(JsonResponse({"error": error.message}, status=status_of(error)), error)
     if _wants_json(request):
         return JsonResponse(presenters.recommend_marks(done.reply.recommend_count, done.recommended))
-    return redirect(_place_url(done.reply, sort))
+    return redirect(reply_in_thread_url(done.reply, sort))
 
-
-def reply_in_thread(request, slug, pk):
-    """A featured reply's link in the strip when it is on another page: to that page, at it."""
-    reply = thread_selectors.reply_find(slug=slug, pk=pk, viewer=request.user)
-    if reply is None:
-        raise NotFound(f"There is no reply {pk} on this article.")
-    return redirect(_place_url(reply, _sort(request.GET.get("sort"))))

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Ignore
 from forum.moderation import actions
 from forum.posting import services as posting
 from forum.threads import services as articles
@@ -90,12 +91,14 @@ def test_moderators_get_their_own_page(client, settings, scene, make_moderator):
     assert ">Moderate</a>" in page and "Mine 5" in page  # a held reply's text, with the note
 
 
-@pytest.mark.parametrize("own_or_new", [False, True])
+@pytest.mark.parametrize("own_or_new, ignoring", [(False, False), (True, False), (False, True)])
 def test_a_shared_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
-    client, settings, make_article, make_user, django_assert_num_queries, own_or_new
+    client, settings, make_article, make_user, django_assert_num_queries, own_or_new, ignoring
 ):
     settings.FORUM_THREAD_CACHE_SECONDS = 60
     author, reader = make_user(), make_user()
+    if ignoring:  # the writer's replies are drawn again, as tombstones; whom they ignore comes with the user
+        Ignore.objects.create(user=reader, ignored=author, created=timezone.now())
     threads = []
     for size in (50, 5000):
         article = make_article()
@@ -104,11 +107,13 @@ def test_a_shared_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
     client.force_login(reader)
     for article in threads:
         client.get(article.get_absolute_url())  # draws the shared thread
-        # The session; the user; the visit; whether they follow it (the Follow button); the
-        # replies on the page they recommend, with their own and new ones, the rows to draw
-        # again (one query, with or without any). The article comes with the shared thread.
+        # The session; the user (whom they ignore comes with it); the visit; whether they follow
+        # it (the Follow button); the replies on the page they recommend, with their own, new and
+        # ignored ones, the rows to draw again (one query, with or without any). The article
+        # comes with the shared thread.
         with django_assert_num_queries(5):
-            assert client.get(article.get_absolute_url()).status_code == 200
+            page = client.get(article.get_absolute_url())
+        assert page.status_code == 200 and ('class="ignored-reply"' in page.content.decode()) == ignoring
     assert ArticleVisit.objects.filter(user=reader).count() == 2
 
 

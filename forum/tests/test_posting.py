@@ -48,7 +48,8 @@ def test_a_member_replies_to_the_article_and_lands_on_the_new_reply(client, memb
     response = post(client, top_url(article), "Hello *there*")
     reply = Reply.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{reply.get_absolute_url()}#r{reply.pk}"
+    # On the article page, not the reply's own (issue 10).
+    assert response["Location"] == f"{article.get_absolute_url()}#r{reply.pk}"
     assert reply.parent is None and reply.author == member and reply.created is not None
     assert reply.body_html == "<p>Hello <em>there</em></p>\n"
     page = client.get(response["Location"]).content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Ignore
 from forum.models import ArticleVisit, Reply
 from forum.posting import services as posting
 from forum.threads import selectors
@@ -423,7 +424,7 @@ def test_a_first_visit_marks_nothing_new_and_is_remembered(client, make_user, br
     reader = make_user()
     client.force_login(reader)
     page = client.get(branches[0].get_absolute_url()).content.decode()
-    assert "is-new" not in page and "new replies" not in page
+    assert "is-new" not in page and "new replies since your last visit" not in page
     assert ArticleVisit.objects.filter(user=reader, article=branches[0]).count() == 1
 
 
@@ -559,21 +560,26 @@ def small_and_big(make_article, make_user):
 
 
 @pytest.mark.parametrize("sort", list(selectors.SORTS))
-@pytest.mark.parametrize("viewer", ["anonymous", "signed-in"])
+@pytest.mark.parametrize("viewer", ["anonymous", "signed-in", "ignoring-the-writer"])
 def test_a_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
     client, make_user, django_assert_num_queries, small_and_big, viewer, sort
 ):
     small, big = small_and_big
     expected = ANONYMOUS_PAGE_QUERIES
-    if viewer == "signed-in":
-        client.force_login(make_user())
+    if viewer != "anonymous":
+        reader = make_user()
+        client.force_login(reader)
         expected = SIGNED_IN_PAGE_QUERIES
+    if viewer == "ignoring-the-writer":  # every reply a tombstone; whom they ignore comes with the user
+        writer = Reply.objects.filter(article=small).first().author
+        Ignore.objects.create(user=reader, ignored=writer, created=timezone.now())
     responses = []
     # The big thread twice when signed in: a first visit inserts the visit, a second updates it.
     for article, page in [(small, 1), (big, 1), (big, 2), (big, 1)]:
         with django_assert_num_queries(expected):
             responses.append(client.get(thread_url(article, page=page, sort=sort)))
     assert {response.status_code for response in responses} == {200}
+    assert ('class="ignored-reply"' in responses[1].content.decode()) == (viewer == "ignoring-the-writer")
     # Both sizes reach the depth limit or the page's reply budget (the newest 50 branches of the
     # big thread are too young to).
     assert "Continue this thread" in responses[0].content.decode()

@@ -79,13 +79,15 @@ def test_the_redirect_finds_the_reply_on_its_page_in_the_readers_order(client, s
     assert response["Location"] == f"{article.get_absolute_url()}?page=2&sort=newest#r{first.pk}"
 
 
-def test_a_reply_below_the_display_depth_lands_on_the_reply_that_continues_to_it(client, settings, scene, make_user):
+def test_a_reply_below_the_display_depth_lands_on_its_own_page(client, settings, scene, make_user):
+    # The article page draws it only behind "Continue this thread": its own page draws it, as
+    # for a reply posted there (forum.threads.navigation.reply_in_thread_url).
     article, author, reader, first, second = scene
     settings.FORUM_DISPLAY_DEPTH = 2
     child = posting.reply_create(article=article, parent=first, author=author, body="Child")
     grandchild = posting.reply_create(article=article, parent=child, author=author, body="Grandchild")
     client.force_login(reader)
-    assert _recommend(client, grandchild)["Location"] == f"{article.get_absolute_url()}#r{child.pk}"
+    assert _recommend(client, grandchild)["Location"] == grandchild.get_landing_url()
 
 
 def test_with_javascript_the_answer_is_the_new_state_in_json(client, scene):

@@ -157,3 +157,30 @@ def page_set(
     expires_at = time.time() + seconds
     cache.set(key, (drawn_at, content, expires_at), seconds)
     _local_put(key, drawn_at, content, expires_at=expires_at)
+
+
+# --- The live page's poll (issue 10): the thread's reply count, kept by version -----------------
+
+
+def _activity_key(slug: str) -> str:
+    return f"thread-activity:{slug}"
+
+
+def activity_get(slug: str) -> tuple[dict | None, str | None]:
+    """(the thread's activity record kept at its present version or None, that version or None).
+
+    One round trip, no query. A write bumps the version, so the record stops being served and
+    the next poll reads it again (activity_set)."""
+    if not enabled():
+        return None, None
+    found = cache.get_many([_version_key(slug), _activity_key(slug)])
+    current, entry = found.get(_version_key(slug)), found.get(_activity_key(slug))
+    if current is not None and entry is not None and entry[0] == current:
+        return entry[1], current
+    return None, current
+
+
+def activity_set(slug: str, record: dict, *, drawn_at: str | None) -> None:
+    """Keep `record`, read after version `drawn_at` was (a write since makes it stale at once)."""
+    if enabled() and drawn_at is not None:
+        cache.set(_activity_key(slug), (drawn_at, record), forum_settings.THREAD_CACHE_SECONDS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from forum.errors import Refused
 
-from .selectors import DEFAULT_SORT, MAX_PAGE, SORTS
+from .selectors import DEFAULT_SORT, MAX_PAGE, SORTS, thread_page_of
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -57,6 +57,16 @@ class ThreadNav:
     page_links: list[PageLink]
     next_url: str
     previous_url: str
+
+
+def reply_in_thread_url(reply, sort: str) -> str:
+    """The article page that draws `reply`, in `sort`, at the reply (where its author lands after
+    posting it, and where "N new replies — show" leads); its own page when it sits below the
+    display depth, where the article page shows a "continue" link instead (issue 10)."""
+    page = thread_page_of(reply, sort=sort)
+    if page is None:
+        return reply.get_landing_url()
+    return thread_url(reply.article.get_absolute_url(), page, sort) + f"#r{reply.pk}"
 
 
 def thread_url(base: str, page: int, sort: str) -> str:

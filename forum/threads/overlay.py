@@ -1,18 +1,17 @@
 """The signed-in article page: the thread drawn once per version for every member, and each
 reader's own parts laid over it.
 
-A thread page looks the same to every signed-in reader who is not a moderator, but for two
-kinds of reply: their own (Edit and Remove instead of Flag; their held reply's text) and the
-ones new since their last visit (the "new" mark). So the page is drawn once per thread version,
-for a reader who owns nothing and has nothing new (MEMBER), and kept with where each reply's
-item starts and ends and what decides those two things: its author, its time, whether it is
-published. A reader's page is then that HTML with their own and new replies drawn again, by the
-same macro the thread uses (reply_item in templates/jinja2/forum/reply_card.html), and put in
-their places: one query for those few rows, if there are any, and string assembly.
-
-A third kind differs too: the replies the reader recommends (the Recommend button pressed,
-forum.reactions). The spots cannot tell those, so the query that fetches the rows to draw again
-asks the database which of the page's replies they recommend, in the same statement.
+A thread page looks the same to every signed-in reader who is not a moderator, but for four
+kinds of reply: their own (Edit and Remove instead of Flag; their held reply's text), the ones
+new since their last visit (the "new" mark), the ones by writers they ignore (a tombstone), and
+the ones they recommend (the Recommend button pressed, forum.reactions). So the page is drawn
+once per thread version, for a reader who owns, ignores and recommends nothing and has nothing
+new (MEMBER), and kept with where each reply's item starts and ends and what decides the first
+three: its author, its time, whether it is published. A reader's page is then that HTML with
+those replies drawn again, by the same macro the thread uses (reply_item in
+templates/jinja2/forum/reply_card.html), and put in their places. The spots cannot tell the
+fourth kind, so one query fetches the rows to draw again and asks, in the same statement, which
+of the page's replies this reader recommends; the rest is string assembly.
 
 Times ("3 minutes ago") are as of the draw, for the whole page, as on the signed-out page; the
 edit window is judged now. Moderators, who see every held reply's text, get pages drawn for them.
@@ -26,6 +25,8 @@ from django.db.models import Q
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from accounts.selectors import ignored_ids
 
 from . import presenters, selectors
 from .models import Article, Reply
@@ -110,6 +111,13 @@ def _is_new(spot: Spot, *, viewer_pk, new_after) -> bool:
     )
 
 
+def _parent(reply: Reply, rows: dict[int, Reply]) -> Reply | None:
+    # The page's own rows hold every drawn reply's parent; rows fetched here came with theirs.
+    if reply.parent_id is None:
+        return None
+    return rows.get(reply.parent_id) or reply.parent
+
+
 @dataclass
 class Overlaid:
     thread: presenters.ThreadPage  # no items: the page's totals, its new count and first new reply
@@ -121,7 +129,12 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
     fetched (with this reader's recommendations marked: selectors.with_reader_marks); otherwise
     the ones that differ are fetched, in one query: their own, the new, and the ones they recommend."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
-    differs = {spot.pk for spot in shared.spots if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)}
+    ignoring = ignored_ids(viewer)  # read with the user (accounts.backends): no query
+    differs = {
+        spot.pk for spot in shared.spots
+        if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)
+        or (spot.published and spot.author_id in ignoring)  # drawn as a tombstone for this reader
+    }
     thread = presenters.ThreadPage(
         items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort,
         featured=shared.featured, best_note=shared.best_note,
@@ -129,14 +142,17 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
     if rows is None and shared.spots:
         # Whether the reader recommends a reply is known only to the database: asked of every
         # reply on the page, in the query that fetches the ones to draw again.
-        on_page = Reply.objects.filter(pk__in=[spot.pk for spot in shared.spots]).select_related("author")
-        marked = selectors.with_reader_marks(on_page, viewer).filter(Q(pk__in=differs) | Q(recommended=True))
+        # With their parents' authors, for "in reply to".
+        page = Reply.objects.filter(pk__in=[spot.pk for spot in shared.spots]).select_related("author", "parent__author")
+        marked = selectors.with_reader_marks(page, viewer).filter(Q(pk__in=differs) | Q(recommended=True))
         rows = {reply.pk: reply for reply in marked}
     rows = rows or {}
     differs |= {pk for pk, reply in rows.items() if getattr(reply, "recommended", False)}
     spots = [spot for spot in shared.spots if spot.pk in differs]
     if not spots:
         return Overlaid(thread=thread, html=mark_safe(shared.html))  # noqa: S308 - drawn by jinja_fragment
+    on_page = {spot.pk for spot in shared.spots}
+    links = presenters.ReplyLinks(shared.article, shared.sort)  # once for the page, not per reply
     item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item
     now = timezone.now()
     pieces = []
@@ -148,6 +164,7 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
         item = presenters.reader_item(
             reply, article=shared.article, sort=shared.sort, viewer=viewer, new_after=new_after, now=now,
             drawn_at=shared.drawn_at, locked_above=spot.locked_above, folded=spot.folded,
+            parent=_parent(reply, rows), parent_on_page=reply.parent_id in on_page, links=links,
         )
         if item.is_new:
             thread.new_count += 1

@@ -1,127 +1,26 @@
-"""Rows into what the templates print: each reply's card, the thread's nesting, the page links.
+"""Rows into what the templates print: the thread's nesting, each reply's card (its parts come
+from forum.threads.cards), the page links.
 
-Everything a card shows is worked out here, once per page: links reversed once (ReplyLinks),
-times formatted once (times_of), the placeholder or the text, and the actions forum.policy
-allows. The templates only print it.
+Everything a card shows is worked out once per page: links reversed once (cards.ReplyLinks),
+times formatted once (cards.times_of), the placeholder or the text, and the actions
+forum.policy allows. The templates only print it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import ignored_ids
 from forum import policy
 from forum.conf import forum_settings
 from forum.reactions import presenters as weighing
 from forum.rendering import jinja_fragment, stored_html
 
+from .cards import ReplyLinks, display, in_reply_to, placeholder_for, sort_query, times_of
 from .models import Article, Reply
 from .selectors import DEFAULT_SORT, BranchRows, PageRows
-
-
-def placeholder_for(reply: Reply) -> str:
-    """What the public sees instead of a reply's text, or "" when they see the text."""
-    if reply.status == Reply.Status.HELD:
-        return "[awaiting moderation]"
-    if reply.status == Reply.Status.REMOVED:
-        if reply.removed_by == Reply.RemovedBy.DELETED:
-            return "[deleted]"
-        return "[removed by author]" if reply.removed_by == Reply.RemovedBy.AUTHOR else "[removed by moderator]"
-    return ""
-
-
-def _display(reply: Reply, *, viewer, moderator: bool) -> tuple[str, str, str]:
-    """(placeholder, body_html, note) for one reply as this viewer sees it.
-
-    Everyone sees a held or removed reply as a placeholder, except its author (for a held one:
-    it is theirs, waiting) and moderators, who see the text with a note saying why others don't.
-    """
-    placeholder = placeholder_for(reply)
-    if not placeholder:
-        return "", stored_html(reply.body_html), ""
-    own = viewer is not None and viewer.is_authenticated and viewer.pk == reply.author_id
-    if moderator or (own and reply.status == Reply.Status.HELD):
-        note = f"{placeholder[1:-1].capitalize()}: others see a placeholder."
-        if reply.hold_reason and reply.status == Reply.Status.HELD:
-            note += f" {reply.hold_reason}"
-        return "", stored_html(reply.body_html), note
-    return placeholder, "", ""
-
-
-def _ago(value, now) -> str:
-    """"3 minutes ago": humanize's naturaltime, without its translation lookups per call (at a
-    thousand replies those were a third of the page's time)."""
-    seconds = int((now - value).total_seconds())
-    if seconds < 10:
-        return "now"
-    for unit_seconds, one, many in (
-        (365 * 86400, "a year ago", "{} years ago"),
-        (30 * 86400, "a month ago", "{} months ago"),
-        (7 * 86400, "a week ago", "{} weeks ago"),
-        (86400, "a day ago", "{} days ago"),
-        (3600, "an hour ago", "{} hours ago"),
-        (60, "a minute ago", "{} minutes ago"),
-    ):
-        count = seconds // unit_seconds
-        if count:
-            return one if count == 1 else many.format(count)
-    return f"{seconds} seconds ago"
-
-
-def times_of(value, now) -> dict:
-    """What a reply's header shows of a time; the site's times are UTC (settings.TIME_ZONE)."""
-    if value is None:
-        return {}
-    return {"iso": value.isoformat(), "ago": _ago(value, now), "exact": value.strftime("%-d %b %Y, %H:%M UTC")}
-
-
-def _url_pattern(name: str, **kwargs) -> str:
-    """reverse() once with a 0 for the id; the result formats with any reply's id."""
-    head, tail = reverse(name, kwargs=kwargs).rsplit("/0/", 1)
-    return head + "/{}/" + tail
-
-
-class ReplyLinks:
-    """The URLs around the replies of one article, reversed once per page rather than per reply:
-    at a thousand replies, reverse() per link was a good part of the page's time."""
-
-    def __init__(self, article: Article):
-        self.permalink = _url_pattern("forum:reply", slug=article.slug, pk=0)
-        self._reply = _url_pattern("forum:reply_to", slug=article.slug, parent_pk=0)
-        self._edit = _url_pattern("forum:edit", pk=0)
-        self._remove = _url_pattern("forum:remove", pk=0)
-        self._flag = _url_pattern("forum:flag", pk=0)
-        self._recommend = _url_pattern("forum:recommend", pk=0)
-        self._moderate = _url_pattern("forum:moderation_reply", pk=0)
-        self._history = _url_pattern("forum:history", pk=0)
-        self._profiles: dict[int, str] = {}
-
-    def for_reply(self, reply: Reply, actions: policy.Actions) -> dict:
-        links = {"profile": self._profile(reply.author)}
-        pk = reply.pk
-        if actions.reply:
-            links["reply"] = self._reply.format(pk)
-            links["quote"] = links["reply"] + "?quote=1"
-        if actions.edit:
-            links["edit"] = self._edit.format(pk)
-        if actions.remove:
-            links["remove"] = self._remove.format(pk)
-        if actions.flag:
-            links["flag"] = self._flag.format(pk)
-        if actions.recommend:
-            links["recommend"] = self._recommend.format(pk)
-        if actions.moderate:
-            links["moderate"] = self._moderate.format(pk)
-            if reply.edited:
-                links["history"] = self._history.format(pk)
-        return links
-
-    def _profile(self, author) -> str:
-        if author.pk not in self._profiles:
-            self._profiles[author.pk] = reverse("forum:profile", args=[author.username])
-        return self._profiles[author.pk]
 
 
 @dataclass
@@ -154,6 +53,9 @@ class ThreadItem:
     folded: bool = False  # drawn as its header and a link to its page, to keep the page's size
     locked_above: bool = False  # a moderator locked a reply above it (forum.threads.overlay keeps it)
     marks: dict = field(default_factory=dict)  # Recommend, its count, the staff badge (forum.reactions.presenters)
+    # "In reply to <name>" (issue 10): {"name", "url"} of the parent, {} for a top-level reply.
+    in_reply_to: dict = field(default_factory=dict)
+    ignored: bool = False  # written by someone the reader ignores: drawn folded to a one-line tombstone
     # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
     # another), each drawing names its heading apart; in a thread it is "r<id>-by".
     id_prefix: str = ""
@@ -204,31 +106,33 @@ class Branch:
     earlier_label: str = ""
 
 
-def sort_query(sort: str, answers_from: int = 0) -> str:
-    """The query string that keeps `sort` (and a reply page's ?from=) in a link; defaults need none."""
-    params = [f"from={answers_from}"] if answers_from else []
-    if sort != DEFAULT_SORT:
-        params.append(f"sort={sort}")
-    return "?" + "&".join(params) if params else ""
-
-
 def _replies_count(count: int) -> str:
     return "1 more reply" if count == 1 else f"{count} more replies"
 
 
+
+
 def _thread(
     replies, *, article, sort, root_level, depth, viewer, new_after, focus_pk=None, locked_above=False,
-    cuts=None, folded=frozenset(), now=None,
+    cuts=None, folded=frozenset(), now=None, known=None, on_page=None, links=None,
 ) -> Thread:
     """The items of `replies` (in reading order, from `root_level` down) as `viewer` sees them.
 
     `viewer` None draws no actions at all (JSON); an anonymous user gets the links that lead to
-    sign-in. `locked_above`: a reply above the first one is branch-locked.
+    sign-in. `locked_above`: a reply above the first one is branch-locked. `known`: rows by id
+    that parents' names may come from, `on_page`: the ids drawn on the page (both default to
+    `replies`).
     """
-    links = ReplyLinks(article)
+    links = links or ReplyLinks(article, sort)
     suffix = sort_query(sort)
     signed_in = viewer is not None and viewer.is_authenticated
     viewer_pk = viewer.pk if signed_in else None
+    if known is None:
+        replies = list(replies)
+        known = {reply.pk: reply for reply in replies}
+    on_page = known if on_page is None else on_page
+    # Whom the reader ignores: read with the user (accounts.backends), so no query here.
+    ignoring = ignored_ids(viewer) if viewer_pk is not None else frozenset()
     moderator = policy.is_moderator(viewer)
     # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
@@ -252,7 +156,7 @@ def _thread(
         if reply.branch_locked:
             locked_levels.append(reply.level)
         url = links.permalink.format(reply.pk)
-        placeholder, body_html, note = _display(reply, viewer=viewer, moderator=moderator)
+        placeholder, body_html, note = display(reply, viewer=viewer, moderator=moderator)
         # A placeholder has nothing to read, and a reader's own replies are not news to them.
         is_new = (
             new_after is not None
@@ -285,6 +189,8 @@ def _thread(
             folded=reply.pk in folded,
             locked_above=locked_above or bool(locked_levels),
             marks=weighing.marks_of(reply, viewer_pk=viewer_pk, signed_in=signed_in),
+            in_reply_to=in_reply_to(reply, known=known, on_page=on_page, permalink=links.permalink),
+            ignored=reply.author_id in ignoring and not placeholder and reply.author_id != viewer_pk,
         )
         if cut:
             item.cut_label = _replies_count(cut.hidden) + " →"
@@ -304,12 +210,19 @@ def _thread(
     )
 
 
-def reader_item(reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded) -> ThreadItem:
+def reader_item(
+    reply, *, article, sort, viewer, new_after, now, drawn_at, locked_above, folded, parent=None, parent_on_page=False,
+    links=None,
+) -> ThreadItem:
     """One reply's item for `viewer` as _thread draws it on a page (forum.threads.overlay): its
-    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page."""
+    actions judged `now`, its time written as of `drawn_at`, like the rest of the shared page.
+    `parent`: its parent's row (for "in reply to"), and whether the page draws it. `links`: the
+    page's ReplyLinks, when several replies are drawn again (reversing them is most of the cost)."""
+    known = {parent.pk: parent} if parent is not None else {}
     item = _thread(
         [reply], article=article, sort=sort, root_level=reply.level, depth=None, viewer=viewer,
         new_after=new_after, locked_above=locked_above, folded={reply.pk} if folded else frozenset(), now=now,
+        known=known, on_page=known if parent_on_page else {}, links=links,
     ).items[0]
     item.when = times_of(reply.created, drawn_at)
     return item
@@ -326,6 +239,8 @@ def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None
 
 def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_after=None) -> Branch:
     focus = rows.below[0]
+    on_page = {row.pk: row for row in rows.above + rows.below}
+    known = {**on_page, **{row.pk: row for row in rows.gap}}  # a gap's replies are read, not drawn
     thread = _thread(
         rows.below,
         article=article,
@@ -337,8 +252,13 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
         focus_pk=focus.pk,
         locked_above=any(row.branch_locked for row in rows.above + rows.gap),
         cuts=rows.cuts,
+        known=known,
+        on_page=on_page,
     )
-    ancestors = _thread(rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after)
+    ancestors = _thread(
+        rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after,
+        known=known, on_page=on_page,
+    )
     # Above, every reply is drawn expanded in full, whatever depth it sits at.
     for item in ancestors.items:
         item.closes, item.has_children, item.continue_url = [], False, ""
@@ -366,7 +286,7 @@ def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> Threa
         placeholder = placeholder_for(reply)
         body_html, note = ("" if placeholder else stored_html(reply.body_html)), ""
     else:
-        placeholder, body_html, note = _display(reply, viewer=viewer, moderator=policy.is_moderator(viewer))
+        placeholder, body_html, note = display(reply, viewer=viewer, moderator=policy.is_moderator(viewer))
     links = ReplyLinks(reply.article)
     return ThreadItem(
         reply=reply, closes=[], has_children=False, descendant_total=0,
@@ -395,3 +315,14 @@ def thread_html(thread: Thread):
 
 def card_html(item: ThreadItem):
     return jinja_fragment("forum/reply_card.html", {"item": item})
+
+
+def posted_item_html(reply: Reply, *, parent: Reply | None, viewer, sort: str):
+    """A reply just posted, as the thread draws it for its author (the reply_item macro), for
+    static/js/thread.js to put under its parent without a reload (issue 10)."""
+    now = timezone.now()
+    item = reader_item(
+        reply, article=reply.article, sort=sort, viewer=viewer, new_after=None, now=now, drawn_at=now,
+        locked_above=False, folded=False, parent=parent, parent_on_page=True,
+    )
+    return jinja_fragment("forum/reply_item.html", {"item": item})

@@ -94,6 +94,29 @@ def article_find(*, slug: str, viewer=None, with_follow: bool = False) -> Articl
     return articles.filter(slug=slug).first()
 
 
+# The newest replies the poll names, so "N new replies — show" can lead to the first of them.
+RECENT_REPLIES = 20
+
+
+def thread_activity(*, slug: str) -> dict | None:
+    """What the article page's poll answers (forum.threads.live): `replies`, how many the
+    published article `slug` has, of every status (the page's "N replies": held and removed
+    ones are drawn as placeholders), which only grows; `recent`, the ids of the newest
+    RECENT_REPLIES, oldest first. None when there is no such published article.
+
+    One query (the count by a window function over the same rows); a second only for an
+    article with no replies yet, to tell it from a missing one."""
+    rows = list(
+        Reply.objects.filter(article__in=Article.objects.published().filter(slug=slug))
+        .annotate(total=Window(Count("pk")))
+        .order_by("-pk")
+        .values_list("pk", "total")[:RECENT_REPLIES]
+    )
+    if not rows:
+        return {"replies": 0, "recent": []} if Article.objects.published().filter(slug=slug).exists() else None
+    return {"replies": rows[0][1], "recent": [pk for pk, _ in reversed(rows)]}
+
+
 def person_get(*, username: str):
     """The account named `username`, for its profile and its moderation page."""
     person = get_user_model().objects.filter(username=username).first()
@@ -320,17 +343,17 @@ def page_of(root: Reply, sort: str) -> int:
     return before.count() // forum_settings.PAGE_SIZE + 1
 
 
-def place_in_thread(reply: Reply, sort: str) -> tuple[int, int]:
-    """(the page of the article, in `sort`, that draws `reply` or the reply whose "continue"
-    link leads to it; that reply's id): where to send a reader to see it. Two queries: the
-    top-level reply and the one drawn at the display depth on its line, then the count."""
-    depth = forum_settings.DISPLAY_DEPTH
-    line = Reply.objects.filter(tree_id=reply.tree_id, lft__lte=reply.lft, rght__gte=reply.rght).filter(
-        Q(level=0) | Q(level=min(reply.level, depth - 1))
-    )
-    by_level = {row.level: row for row in line}
-    root, anchor = by_level[0], by_level[min(reply.level, depth - 1)]
-    return page_of(root, sort), anchor.pk
+def thread_page_of(reply: Reply, *, sort: str = DEFAULT_SORT) -> int | None:
+    """The page of the article's thread, in `sort`, that draws `reply` (where its author lands
+    after posting it, where a recommendation or "N new replies — show" leads), or None when it
+    sits below the display depth, behind a "continue" link. One query (two in an order that
+    asks its top-level reply's size or score: that row first)."""
+    if reply.level >= forum_settings.DISPLAY_DEPTH:
+        return None
+    root = reply  # its article and tree_id are all "oldest" and "newest" ask of the top-level reply
+    if reply.parent_id is not None and sort not in ("oldest", "newest"):
+        root = Reply.objects.get(tree_id=reply.tree_id, parent__isnull=True)
+    return page_of(root, sort)
 
 
 def _depth_first(tops: list[Reply], rows: list[Reply], sort: str) -> list[Reply]:

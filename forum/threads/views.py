@@ -120,6 +120,8 @@ def _article_page(request, article, thread, thread_html, *, page, sort):
     }
     if request.user.is_authenticated:
         context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
+        # Kept in the form's action, so the new reply lands on this order's page (issue 10).
+        context["reply_action"] = reverse("forum:reply_top", kwargs={"slug": article.slug}) + presenters.sort_query(sort)
         context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
         following = getattr(article, "followed", None)  # read with the article, when it was read here
         if following is None:  # the article came with the members' shared thread

@@ -169,3 +169,170 @@
     toggle(button);
   });
 })();
+
+// --- Issue 10, Live: posting in place, and "N new replies — show" ------------------------------
+// Both only on an article page (#discussion carries data-activity-url and data-replies). Without
+// this block the forms post as ever and land on the article page at the new reply.
+(function () {
+  "use strict";
+
+  var discussion = document.getElementById("discussion");
+  if (!discussion || !discussion.dataset.activityUrl) return;
+  // What the page shows: drawn with data-replies, plus the reader's own replies posted in place.
+  var shown = parseInt(discussion.dataset.replies, 10) || 0;
+
+  function announce(text) {
+    var region = discussion.querySelector(".js-live-announce");
+    if (region) region.textContent = text;
+  }
+
+  // Post a reply box with fetch; the server answers with the new reply drawn by the thread's own
+  // macro (forum/posting/views.py), which goes under its parent, or at the end of the thread.
+  function showError(form, text) {
+    var box = form.querySelector(".js-post-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "post-error js-post-error";
+      box.setAttribute("role", "alert");
+      form.insertBefore(box, form.firstChild);
+    }
+    box.textContent = text;
+  }
+
+  function place(result) {
+    var holder = document.createElement("ol");
+    holder.innerHTML = result.html;  // drawn and escaped by the server's Jinja2 macro
+    var item = holder.firstElementChild;
+    var list;
+    if (result.parent) {
+      var parent = document.getElementById("r" + result.parent);
+      if (!parent) return null;
+      list = parent.querySelector(":scope > details > ol.replies, :scope > ol.replies");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "replies";
+        parent.appendChild(list);
+      }
+    } else {
+      list = discussion.querySelector("ol.thread");
+      if (!list) {
+        var empty = discussion.querySelector(".no-replies");
+        list = document.createElement("ol");
+        list.className = "thread";
+        if (empty) empty.replaceWith(list); else return null;
+      }
+    }
+    // Newest first puts a new top-level reply at the top; every other order, at the end.
+    var newestFirst = new URLSearchParams(window.location.search).get("sort") === "newest";
+    if (!result.parent && newestFirst) list.insertBefore(item, list.firstChild); else list.appendChild(item);
+    return item;
+  }
+
+  function postInPlace(form) {
+    var data = new FormData(form);
+    data.append("post", "1");
+    fetch(form.action, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" }
+    })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) throw new Error("not json");
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (!result.ok) {
+          if (result.body.nudged) { form.submit(); return; }  // the page offers "post it anyway"
+          showError(form, result.body.error);
+          return;
+        }
+        var item = place(result.body);
+        if (!item) { window.location.href = result.body.url; return; }
+        shown += 1;  // the reader's own reply is no news to them
+        var inline = form.closest(".inline-reply");
+        if (inline) inline.remove();
+        else {
+          form.reset();
+          var token = form.querySelector("[name=form_token]");
+          if (token) token.value = result.body.form_token;
+          var error = form.querySelector(".js-post-error");
+          if (error) error.remove();
+        }
+        var card = item.querySelector(".reply-card");
+        if (card) card.focus();
+        announce(result.body.message);
+      })
+      .catch(function () { form.submit(); });  // not JSON, or no network: post the form as ever
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.reply-form") || !discussion.contains(form)) return;
+    if (event.submitter && event.submitter.name === "preview") return;
+    event.preventDefault();
+    postInPlace(form);
+  });
+
+  // "N new replies — show": ask every 15-30 s (jittered, so open pages do not ask together),
+  // less often while the tab is hidden, and stop after a few failures in a row.
+  var notice = discussion.querySelector(".js-live-show");
+  var region = discussion.querySelector(".live-replies");
+  var failures = 0;
+  var MAX_FAILURES = 3;
+
+  function delay() {
+    var base = 15000 + Math.random() * 15000;
+    return document.visibilityState === "hidden" ? base * 4 : base;
+  }
+
+  function poll() {
+    fetch(discussion.dataset.activityUrl, { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        failures = 0;
+        var fresh = body.replies - shown;
+        if (fresh > 0 && notice && region) {
+          notice.textContent = fresh === 1 ? region.dataset.one : region.dataset.many.replace("{n}", fresh);
+          // The first new one, if the poll still names it (it names the newest few).
+          var recent = body.recent || [];
+          firstNew = recent.length ? recent[Math.max(recent.length - fresh, 0)] : null;
+          notice.hidden = false;
+        }
+        schedule();
+      })
+      .catch(function () {
+        failures += 1;
+        if (failures < MAX_FAILURES) schedule();
+      });
+  }
+
+  var timer = null;
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(poll, delay());
+  }
+
+  // "Show" goes to the page that draws the first new reply, in this page's order, scrolled to it
+  // (the server works out which page: forum/threads/live.py); without an id, reload here.
+  var firstNew = null;
+  if (notice) {
+    notice.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (firstNew && discussion.dataset.placeUrl) {
+        var sort = new URLSearchParams(window.location.search).get("sort");
+        window.location.href = discussion.dataset.placeUrl.replace("/0/", "/" + firstNew + "/") +
+          (sort ? "?sort=" + encodeURIComponent(sort) : "");
+        return;
+      }
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + "#discussion");
+      window.location.reload();
+    });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && failures < MAX_FAILURES) schedule();
+  });
+  schedule();
+})();

@@ -127,7 +127,8 @@ def test_the_reply_box_opens_from_the_keyboard(open_page, seeded, make_user):
     expect(page.locator(f"#r{first.pk} > .inline-reply").get_by_role("button", name="Post reply")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.locator("li.reply.is-focus > .reply-card")).to_contain_text("Typed without a mouse.")
+    # Put in place under the reply it answers, and focused there (issue 10).
+    expect(page.locator(f"#r{first.pk} .reply-card:focus")).to_contain_text("Typed without a mouse.")
 
 
 AUDITED = {
