@@ -110,3 +110,19 @@ def test_big_thread_is_in_tree_order(client, make_article, make_user):
     shown = [int(pk) for pk in re.findall(r'<li class="reply" id="r(\d+)"', page)]
     expected = list(Reply.objects.filter(article=article).order_by("tree_id", "lft").values_list("pk", flat=True))
     assert shown == expected
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_no_template_syntax_leaks_into_a_page(client, seeded, make_user, signed_in):
+    # A Django {# #} comment is one line only: one that spans two prints itself (it did, above
+    # the discussion, for every signed-in reader).
+    from forum.threads.models import Article, Reply
+
+    if signed_in:
+        client.force_login(make_user())
+    article = Article.objects.filter(replies__isnull=False).first()
+    reply = Reply.objects.filter(article=article, parent__isnull=False).first()
+    for url in ("/", article.get_absolute_url(), reply.get_absolute_url(), f"/u/{reply.author.username}/"):
+        page = client.get(url).content.decode()
+        for syntax in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert syntax not in page, f"{syntax} in {url}"

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from forum.models import Reply
 from forum.moderation import actions
 from forum.posting import services as posting
+from forum.reactions import services as reactions
 
 from .support import DESKTOP, OP_ED, PHONE, screenshot
 
@@ -61,7 +62,31 @@ def show_queue(open_page, viewport, make_user, make_moderator, **_):
     return page
 
 
-SCREENS = {"home": show_home, "thread": show_thread, "reply-box": show_reply_box, "queue": show_queue}
+def show_weighed(open_page, viewport, make_user, make_moderator, **_):
+    """A signed-in reader's discussion in the best order: an editor's pick above it, recommended
+    replies first, and the replies of a writer they ignore folded to a line."""
+    from django.utils import timezone
+
+    from accounts.services import ignore_add
+
+    published = Reply.objects.filter(article__slug=OP_ED, status=Reply.Status.PUBLISHED)
+    tops = list(published.filter(parent__isnull=True).order_by("tree_id"))
+    actions.reply_feature(reply=deep_reply(), moderator=make_moderator("editor"))
+    for count, reply in ((3, tops[4]), (2, tops[2])):
+        for number in range(count):
+            reactions.recommend_set(reply=reply, user=make_user(f"fan{reply.pk}x{number}"), on=True)
+    reader = make_user("reader")
+    ignore_add(user=reader, ignored=tops[2].author, now=timezone.now())
+    page = open_page(viewport=viewport, user=reader)
+    page.goto(f"/articles/{OP_ED}/?sort=best")
+    expect(page.get_by_role("heading", name="Editor’s picks")).to_be_visible()
+    page.locator("section.featured").evaluate("element => element.scrollIntoView()")
+    return page
+
+
+SCREENS = {
+    "home": show_home, "thread": show_thread, "reply-box": show_reply_box, "queue": show_queue, "weighed": show_weighed,
+}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
