@@ -5,13 +5,23 @@ from forum.threads.presenters import placeholder_for
 from .models import Notification
 
 
+# The notices about a reply someone wrote: who did what, where. The reply's text follows.
+_HEADLINES = {
+    Notification.Kind.REPLY: "{name} replied to you on \u201c{title}\u201d",
+    Notification.Kind.MENTION: "{name} mentioned you on \u201c{title}\u201d",
+    Notification.Kind.FOLLOW: "{name} replied in \u201c{title}\u201d, which you follow",
+}
+
+
 def with_excerpts(notifications: list) -> list:
     """Each notification with `excerpt`: its reply's text, or the placeholder everyone sees
     instead when the reply is held or removed (the list shows no more than the thread does)."""
     for note in notifications:
-        if note.kind == Notification.Kind.REPLY:
-            note.headline = f"{note.reply.author.public_name} replied to you on \u201c{note.reply.article.title}\u201d"
-            note.excerpt = placeholder_for(note.reply) or note.reply.body
+        about_reply = _HEADLINES.get(note.kind)
+        if about_reply:
+            reply = note.reply
+            note.headline = about_reply.format(name=reply.author.public_name, title=reply.article.title)
+            note.excerpt = placeholder_for(reply) or reply.body
         else:  # a moderation notice: its own text, written when the decision was made
             note.headline = note.get_kind_display()
             note.excerpt = note.text

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Ignore, User
-from forum.notifications.follows import send_digests
+from forum.notifications.follows import follow_set, send_digests
 from forum.notifications.models import ArticleFollow, Notification
 from forum.posting import services as posting
 
@@ -153,3 +153,15 @@ def test_the_article_page_offers_follow_and_says_when_you_do_on_every_path(clien
         assert 'aria-pressed="true">Following: stop' in client.get(article.get_absolute_url()).content.decode()
         client.force_login(bob)  # the shared thread alice drew does not carry her choice
         assert "Follow this discussion" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_notifications_list_says_who_mentioned_you_and_who_posted_where_you_follow(client, scene, committed):
+    article, alice, bob, carol = scene
+    committed(follow_set, user=carol, article=article, following=True)
+    committed(posting.reply_create, article=article, author=bob, body="Ask @alice about Hmeimim.")
+    client.force_login(alice)
+    page = client.get(reverse("forum:notifications")).content.decode()
+    assert "bob mentioned you on “Followed”" in page and "Ask @alice about Hmeimim." in page
+    client.force_login(carol)
+    page = client.get(reverse("forum:notifications")).content.decode()
+    assert "bob replied in “Followed”, which you follow" in page and "Ask @alice about Hmeimim." in page
