@@ -11,3 +11,10 @@ register = template.Library()
 @register.simple_tag
 def reply_card(item):
     return card_html(item)
+
+
+@register.filter
+def machine_time(value):
+    """A time for <time datetime>: whole seconds, as HTML allows at most three digits of a
+    fraction and isoformat() writes six."""
+    return value.isoformat(timespec="seconds") if value else ""

@@ -227,7 +227,7 @@ def test_the_form_needs_its_csrf_token(scene):
     assert _recommend(client, first).status_code == 403
     _nothing_written(first)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert re.search(r'<form id="recommend-form" method="post" action="" class="recommend-form">'
+    assert re.search(r'<form id="recommend-form" method="post" class="recommend-form">'
                      r'<input type="hidden" name="csrfmiddlewaretoken"', page)
 
 

@@ -126,3 +126,13 @@ def test_no_template_syntax_leaks_into_a_page(client, seeded, make_user, signed_
         page = client.get(url).content.decode()
         for syntax in ("{#", "#}", "{%", "%}", "{{", "}}"):
             assert syntax not in page, f"{syntax} in {url}"
+
+
+def test_machine_readable_times_are_valid_html(client, make_user, make_article):
+    # HTML allows at most three digits of a fraction of a second; isoformat() writes six.
+    writer = make_user("timely")
+    article = make_article()
+    posting.reply_create(article=article, parent=None, author=writer, body="On time")
+    for url in (article.get_absolute_url(), f"/u/{writer.username}/"):
+        times = re.findall(r'datetime="([^"]+)"', client.get(url).content.decode())
+        assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d\+00:00)?", t) for t in times), times

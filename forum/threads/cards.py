@@ -67,7 +67,7 @@ def times_of(value, now) -> dict:
     """What a reply's header shows of a time; the site's times are UTC (settings.TIME_ZONE)."""
     if value is None:
         return {}
-    return {"iso": value.isoformat(), "ago": _ago(value, now), "exact": value.strftime("%-d %b %Y, %H:%M UTC")}
+    return {"iso": value.isoformat(timespec="seconds"), "ago": _ago(value, now), "exact": value.strftime("%-d %b %Y, %H:%M UTC")}
 
 
 def _url_pattern(name: str, **kwargs) -> str:
