@@ -4,7 +4,6 @@ from forum.threads.presenters import placeholder_for
 
 from .models import Notification
 
-
 # The notices about a reply someone wrote: who did what, where. The reply's text follows.
 _HEADLINES = {
     Notification.Kind.REPLY: "{name} replied to you on \u201c{title}\u201d",
