@@ -28,8 +28,11 @@ def _reader_query() -> tuple[str, list]:
     column = f"u.{meta.pk.column}"
     moderator, moderator_params = policy.moderator_permission_sql(column)
     unread, unread_params = notifications.unread_count_sql(column)
+    # The columns named, not u.*: a prepared statement (config/settings/base.py) whose result
+    # changes shape when a migration adds a column fails until the connection is renewed.
+    columns = ", ".join(f'u."{field.column}"' for field in meta.concrete_fields)
     sql = (
-        f"SELECT u.*, {moderator} AS forum_moderator_permission, {unread} AS forum_unread_notifications"
+        f"SELECT {columns}, {moderator} AS forum_moderator_permission, {unread} AS forum_unread_notifications"
         f" FROM {meta.db_table} u WHERE {column} = %s"
     )
     return sql, [*moderator_params, *unread_params]
