@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connections, router
 from django.utils import timezone
 
 from accounts.models import Ignore, User
@@ -33,7 +34,15 @@ def follow_set(*, user, article, following: bool) -> bool:
 
 
 def follows(*, user, article) -> bool:
-    return user.is_authenticated and ArticleFollow.objects.filter(user=user, article=article).exists()
+    """Whether `user` follows `article`'s discussion: asked on every signed-in article page, so in
+    plain SQL (building the ORM's `exists()` took ten times as long as the query itself)."""
+    if not user.is_authenticated:
+        return False
+    database = connections[router.db_for_read(ArticleFollow)]
+    table = database.ops.quote_name(ArticleFollow._meta.db_table)
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE user_id = %s AND article_id = %s LIMIT 1", [user.pk, article.pk])
+        return cursor.fetchone() is not None
 
 
 def _ignoring_writer(writer_id: int) -> set[int]:
