@@ -169,11 +169,16 @@ def reply_page(request, slug, pk):
 @shared_when_signed_out
 @replica_reads(signed_in=True)
 def thread_json(request, slug):
+    """A page of the thread as JSON, bounded as the page is (forum.threads.budget) but at every
+    depth; where the budget cuts a branch, its reply's "more" links to ?reply=<id>&from=<n>,
+    that branch's continuation, bounded the same way."""
     article = selectors.article_find(slug=slug, viewer=request.user)
     if article is None:
         return JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
     try:
         page, sort = thread_query(request)
+        if "reply" in request.GET:
+            return _branch_json(request, article, sort)
         rows = selectors.thread_page(article=article, page=page, sort=sort, whole_branches=True)
     except selectors.PageOutOfRange:
         return JsonResponse({"error": f"The discussion has no page {request.GET.get('page')}."}, status=404)
@@ -189,8 +194,25 @@ def thread_json(request, slug):
             "sort": thread.sort,
             "next": absolute_url(links.next_url) if links.next_url else None,
             "previous": absolute_url(links.previous_url) if links.previous_url else None,
-            "replies": [_reply_json(item) for item in thread.items],
+            "replies": _replies_json(thread, rows, slug=slug),
         }
+    )
+
+
+def _branch_json(request, article, sort):
+    """thread.json?reply=<id>&from=<n>: the reply, then its answers after the first n, at every depth."""
+    raw = request.GET["reply"]
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise BadThreadQuery(f"“{raw}” is not a reply number.")
+    skip = answers_from(request)
+    focus = selectors.reply_find(slug=article.slug, pk=int(raw), viewer=request.user)
+    if focus is None:
+        return JsonResponse({"error": f"There is no reply {raw} on this article."}, status=404)
+    rows = selectors.whole_branch(reply=focus, sort=sort, skip=skip)
+    thread = presenters.thread_page(rows, article=article)
+    return JsonResponse(
+        {"article": article.slug, "reply": focus.pk, "from": skip, "sort": sort,
+         "replies": _replies_json(thread, rows, slug=article.slug)}
     )
 
 
@@ -206,6 +228,27 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
         # Held and removed replies are placeholders on the page; their text must not leak here.
         "html": str(item.body_html) if published else None,
     }
+
+
+def _replies_json(thread: presenters.ThreadPage, rows: selectors.PageRows, *, slug: str) -> list[dict]:
+    base = reverse("forum:thread_json", kwargs={"slug": slug})
+
+    def more(pk: int, *, hidden: int, answers_from: int = 0) -> dict:
+        query = presenters.sort_query(rows.sort, answers_from)
+        return {"replies": hidden, "url": absolute_url(f"{base}{query or '?'}{'&' if query else ''}reply={pk}")}
+
+    replies = []
+    for item in thread.items:
+        entry = _reply_json(item)
+        pk = item.reply.pk
+        entry["more"] = None
+        if pk in rows.folded:  # too big for what was left of the page: its own continuation has it
+            entry["html"] = None
+            entry["more"] = more(pk, hidden=item.reply.descendant_total + 1)
+        elif (cut := rows.cuts.get(pk)) is not None:
+            entry["more"] = more(pk, hidden=cut.hidden, answers_from=cut.next_from)
+        replies.append(entry)
+    return replies
 
 
 @shared_when_signed_out
