@@ -99,12 +99,12 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    new_after, following = services.visit_open_following(user=request.user, article=article, at=timezone.now())
     laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
-    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort)
+    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
 
 
-def _article_page(request, article, thread, thread_html, *, page, sort):
+def _article_page(request, article, thread, thread_html, *, page, sort, following=None):
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
@@ -120,8 +120,9 @@ def _article_page(request, article, thread, thread_html, *, page, sort):
     if request.user.is_authenticated:
         context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
         context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
-        following = getattr(article, "followed", None)  # read with the article, when it was read here
-        if following is None:  # the article came with the members' shared thread
+        if following is None:  # read with the article (with_follow), when it was read here
+            following = getattr(article, "followed", None)
+        if following is None:
             following = follows.follows(user=request.user, article=article)
         # The Follow button: what posting it asks for, its label, and whether it is on now.
         context["follow"] = {"value": "0" if following else "1", "pressed": "true" if following else "false",
