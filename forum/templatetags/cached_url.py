@@ -3,8 +3,8 @@
 
 A signed-in article page reversed sixteen URLs through Django's `reverse()`, about 57 µs each on
 the benchmark machine: 0.9 ms, a sixth of the page. A URL is a function of the URLconf, the
-script prefix, the namespace being served and the arguments, which is the key here; the URLconf
-never changes while a process runs.
+script prefix, the namespace being served, the language (should URLs ever be translated) and the
+arguments, which is the key here; the URLconf never changes while a process runs.
 """
 
 from __future__ import annotations
@@ -15,20 +15,23 @@ from django import template
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @functools.lru_cache(maxsize=4096)
-def _reverse(view_name, args: tuple, kwargs: tuple, current_app, urlconf, prefix) -> str:
-    # `prefix` is part of the key only: reverse() reads the script prefix itself.
+def _reverse(view_name, args: tuple, kwargs: tuple, current_app, urlconf, prefix, language) -> str:
+    # `prefix` and `language` are part of the key only: reverse() reads them itself.
     return reverse(view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
 def cached_reverse(view_name, *, args=(), kwargs=None, current_app=None) -> str:
     key_args, key_kwargs = tuple(args), tuple(sorted((kwargs or {}).items()))
     try:
-        return _reverse(view_name, key_args, key_kwargs, current_app, get_urlconf(), get_script_prefix())
+        return _reverse(
+            view_name, key_args, key_kwargs, current_app, get_urlconf(), get_script_prefix(), get_language()
+        )
     except TypeError:  # an argument that cannot be a key (unhashable): ask Django each time
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
 
