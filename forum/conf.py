@@ -76,6 +76,10 @@ DEFAULTS: dict[str, object] = {
     "VISIT_GAP_MINUTES": 30,
     # Signed-out readers' pages are reused at most this long (forum.threads.cache); 0 is off.
     "THREAD_CACHE_SECONDS": 60,
+    # How long a process serves a signed-out page it holds without asking the shared cache for
+    # the thread's version: a write on another server shows there this late at most. 0: ask
+    # every time. Signed-in pages always ask (forum.threads.cache).
+    "THREAD_VERSION_TRUST_SECONDS": 1,
     # Search (forum.search): replies per page of results, and the longest search accepted.
     "SEARCH_PAGE_SIZE": 20,
     "SEARCH_MAX_QUERY_LENGTH": 200,

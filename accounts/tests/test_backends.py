@@ -50,3 +50,21 @@ def test_a_moderator_sees_the_queue_link_and_others_do_not(client, make_moderato
     assert "Queue</a>" in client.get(reverse("forum:home")).content.decode()
     client.force_login(make_user())
     assert "Queue</a>" not in client.get(reverse("forum:home")).content.decode()
+
+
+def test_the_loaded_user_has_every_field_as_the_orm_reads_it(make_user, django_user_model):
+    from django.utils import timezone
+
+    user = make_user(display_name="Ada L.") if hasattr(django_user_model, "display_name") else make_user()
+    django_user_model.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    stored = django_user_model.objects.get(pk=user.pk)
+    loaded = _loaded(user)
+    for field in django_user_model._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(stored, field.attname), field.name
+    assert loaded._state.adding is False and loaded._state.db == stored._state.db
+    assert loaded.last_login.tzinfo is not None and isinstance(loaded.is_active, bool)
+
+
+def test_no_user_for_an_unknown_or_malformed_id(db):
+    assert ModelBackend().get_user(10**9) is None
+    assert ModelBackend().get_user("nope") is None

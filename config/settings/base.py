@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "forum.web.ForumErrorMiddleware",
 ]
 
+# Django's database sessions, read in plain SQL (config/sessions.py): the same rows and cookies.
+SESSION_ENGINE = "config.sessions"
+
 # Django's defaults already, spelled out because a test and docs/deploy.md rely on them.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -100,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
             ],
+            # `{% url %}` answered from a per-process memo (forum/templatetags/cached_url.py).
+            "builtins": ["forum.templatetags.cached_url"],
         },
     },
     {
@@ -134,10 +139,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env_bool("DATABASE_TRANSACTION_POOLING"):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
+
+def prepared_statements(database: dict) -> dict:
+    """PostgreSQL plans a statement that a connection has sent PREPARE_THRESHOLD times once, and
+    then reuses the plan: every page sends the same few statements, and planning the signed-in
+    reader's (accounts/backends.py) cost more than running it (about 1 ms against 0.1 ms).
+    That needs server-side parameters (Django's `server_side_binding`). Off behind PgBouncer in
+    transaction mode, whose server connections do not keep one client's prepared statements."""
+    if database["ENGINE"] != "django.db.backends.postgresql" or env_bool("DATABASE_TRANSACTION_POOLING"):
+        return database
+    threshold = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5"))
+    if threshold <= 0:
+        return database
+    return {**database, "OPTIONS": {**database.get("OPTIONS", {}), "server_side_binding": True, "prepare_threshold": threshold}}
+
+
+DATABASES["default"] = prepared_statements(DATABASES["default"])
+
 # A streaming replica for the reads that can stand a moment's lag (config/replicas.py says which).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
-        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        **prepared_statements(
+            dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+        ),
         # Tests read the primary's test database through this alias rather than create one.
         "TEST": {"MIRROR": "default"},
     }
@@ -251,6 +275,7 @@ ENV_FORUM_SETTINGS = {
     "FORUM_REQUIRE_VERIFIED_EMAIL": parse_bool,
     "FORUM_MODLOG_SHOW_MODERATORS": parse_bool,
     "FORUM_THREAD_CACHE_SECONDS": int,
+    "FORUM_THREAD_VERSION_TRUST_SECONDS": int,
     "FORUM_SHARED_CACHE_SECONDS": int,
     "FORUM_SHARED_CACHE_STALE_SECONDS": int,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connections, router
 from django.utils import timezone
 
 from accounts.models import Ignore, User
@@ -32,8 +33,22 @@ def follow_set(*, user, article, following: bool) -> bool:
     return following
 
 
+def follows_sql(database) -> str:
+    """The rule "this reader follows this article" as SQL, with two parameters: the user's id, the
+    article's. visit_open_following (forum/threads/services.py) asks it with the visit's upsert."""
+    table = database.ops.quote_name(ArticleFollow._meta.db_table)
+    return f"EXISTS (SELECT 1 FROM {table} WHERE user_id = %s AND article_id = %s)"
+
+
 def follows(*, user, article) -> bool:
-    return user.is_authenticated and ArticleFollow.objects.filter(user=user, article=article).exists()
+    """Whether `user` follows `article`'s discussion: asked on signed-in article pages, so in plain
+    SQL (building the ORM's `exists()` took ten times as long as the query itself)."""
+    if not user.is_authenticated:
+        return False
+    database = connections[router.db_for_read(ArticleFollow)]
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT {follows_sql(database)}", [user.pk, article.pk])
+        return bool(cursor.fetchone()[0])
 
 
 def _ignoring_writer(writer_id: int) -> set[int]:

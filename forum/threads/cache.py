@@ -13,6 +13,13 @@ it is served only while that is still the thread's version. Each process also ke
 it served last (LOCAL_BYTES of them): when it holds the page at the version, the round trip
 carries only the version, not the page. Redis being the one place versions live, a bump is seen
 by every process at once.
+
+Signed-out pages take one step more: for FORUM_THREAD_VERSION_TRUST_SECONDS after a process last
+read a thread's version, it serves the signed-out pages it holds at that version without asking
+again, so a hit makes no round trip. A write through this process forgets the version at once;
+a write through another one shows on this process's signed-out pages that much later at most.
+Signed-in pages always ask: the author of a reply sees it on the page the post leads to,
+whichever process serves it.
 """
 
 from __future__ import annotations
@@ -77,11 +84,30 @@ def _local_put(key: str, drawn_at: str, content, expires_at: float | None = None
             _local_size -= _local.popitem(last=False)[1][2]
 
 
+# {slug: (the thread's version, time.monotonic() when it was read from the shared cache)}.
+_versions_read: dict[str, tuple[str, float]] = {}
+
+
+def _trusted_version(slug: str) -> str | None:
+    seen = _versions_read.get(slug)
+    if seen is None or time.monotonic() - seen[1] >= forum_settings.THREAD_VERSION_TRUST_SECONDS:
+        return None
+    return seen[0]
+
+
+def _version_read(slug: str, current: str | None) -> None:
+    if current is None:
+        _versions_read.pop(slug, None)
+    else:
+        _versions_read[slug] = (current, time.monotonic())
+
+
 def local_clear() -> None:
     global _local_size
     with _local_lock:
         _local.clear()
         _local_size = 0
+    _versions_read.clear()
 
 
 def enabled() -> bool:
@@ -108,9 +134,15 @@ def bump(article, *, old_slug: str | None = None) -> None:
     Keyed by slug, so that a read needs no look-up; an article whose slug changed is bumped
     under its `old_slug` too, so the pages cached there stop being served.
     """
-    keys = {_version_key(slug) for slug in (article.slug, old_slug) if slug}
+    slugs = {slug for slug in (article.slug, old_slug) if slug}
+
+    def renew():
+        for slug in slugs:  # this process stops trusting what it read before the write
+            _versions_read.pop(slug, None)
+        cache.set_many({_version_key(slug): uuid.uuid4().hex for slug in slugs}, None)
+
     # robust: a cache that is down must not turn a committed write into an error page.
-    transaction.on_commit(lambda: cache.set_many({key: uuid.uuid4().hex for key in keys}, None), robust=True)
+    transaction.on_commit(renew, robust=True)
 
 
 def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tuple[object | None, str | None]:
@@ -123,10 +155,15 @@ def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tup
     if not enabled():
         return None, None
     version_key, page_key = _version_key(slug), _page_key(slug, page, sort, kind)
+    if kind != MEMBERS and (trusted := _trusted_version(slug)) is not None:
+        content = _local_get(page_key, trusted)
+        if content is not None:  # no round trip: read from the shared cache a moment ago
+            return content, trusted
     with _local_lock:
         held = page_key in _local
     if held:  # only the version travels; the page comes from this process if it is still current
         current = cache.get(version_key)
+        _version_read(slug, current)
         if current is None:
             return None, None
         content = _local_get(page_key, current)
@@ -135,6 +172,7 @@ def page_get(slug: str, page: int, sort: str, kind: str = "article-page") -> tup
         found = {version_key: current, page_key: cache.get(page_key)}
     else:
         found = cache.get_many([version_key, page_key])
+        _version_read(slug, found.get(version_key))
     current, entry = found.get(version_key), found.get(page_key)
     if current is not None and entry is not None and entry[0] == current:
         _local_put(page_key, current, entry[1], expires_at=entry[2] if len(entry) > 2 else None)

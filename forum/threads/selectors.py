@@ -247,11 +247,11 @@ def thread_page(
     by_tree = {row.tree_id: row for row in rows if row.parent_id is None}
     tops = [by_tree[tree_id] for tree_id in tree_ids if tree_id in by_tree]
     ordered = _depth_first(tops, rows, sort)
-    drawn = budget.Budgeted(rows=ordered)
-    if not whole_branches:
-        drawn = budget.within_budget(
-            ordered, tops=tops, slug_length=len(article.slug), byte_budget=budget.reply_bytes_for(article.body_html)
-        )
+    # Whole branches (thread.json) are bounded the same way: their cuts are continued by
+    # whole_branch().
+    drawn = budget.within_budget(
+        ordered, tops=tops, slug_length=len(article.slug), byte_budget=budget.reply_bytes_for(article.body_html)
+    )
     return PageRows(
         rows=drawn.rows,
         cuts=drawn.cuts,
@@ -354,6 +354,25 @@ def thread_page_of(reply: Reply, *, sort: str = DEFAULT_SORT) -> int | None:
     if reply.parent_id is not None and sort not in ("oldest", "newest"):
         root = Reply.objects.get(tree_id=reply.tree_id, parent__isnull=True)
     return page_of(root, sort)
+
+def whole_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> PageRows:
+    """`reply` and everything below it at any depth, leaving out its first `skip` answers, within
+    the page's budget: where thread.json continues a branch its budget cut. One query."""
+    rows = list(
+        Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id, lft__gte=reply.lft, lft__lt=reply.rght)
+        .select_related("author")
+        .in_thread_order()
+    )
+    focus = rows[0]
+    drawn = budget.within_budget(
+        _depth_first([focus], rows, sort),
+        tops=[focus],
+        slug_length=len(reply.article.slug),
+        byte_budget=budget.reply_bytes_for(""),
+        skip_answers={focus.pk: skip} if skip else None,
+        must_show=True,
+    )
+    return PageRows(rows=drawn.rows, cuts=drawn.cuts, folded=drawn.folded, depth=None, sort=sort)
 
 
 def _depth_first(tops: list[Reply], rows: list[Reply], sort: str) -> list[Reply]:

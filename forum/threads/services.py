@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from forum.conf import forum_settings
 from forum.errors import Refused
+from forum.notifications.follows import follows_sql
 from forum.rendering import render_markdown
 
 from . import cache
@@ -81,6 +82,13 @@ def article_publish(*, article: Article) -> Article:
     return article_save(article=article)
 def visit_open(*, user, article: Article, at):
     """Note that `user` reads `article` at `at`; return where its "new" marks start (or None).
+    See visit_open_following."""
+    return visit_open_following(user=user, article=article, at=at)[0]
+
+
+def visit_open_following(*, user, article: Article, at):
+    """Note that `user` reads `article` at `at`; return where its "new" marks start (or None),
+    and whether they follow its discussion (forum.notifications.follows), asked in the same round trip.
 
     One statement, an upsert that returns the row as it becomes, in place of a read before the
     page and a write after it. A first visit inserts (nothing is new during it); a view within
@@ -103,16 +111,16 @@ def visit_open(*, user, article: Article, at):
         f"INSERT INTO {table} (user_id, article_id, last_seen_at, new_after) {source} "
         f"ON CONFLICT (user_id, article_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, new_after = "
         f"CASE WHEN {table}.last_seen_at < %s THEN {table}.last_seen_at ELSE {table}.new_after END "
-        "RETURNING new_after"
+        f"RETURNING new_after, {follows_sql(connection)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, article.pk, at_value, cutoff])
-        (new_after,) = cursor.fetchone()
+        cursor.execute(sql, [user.pk, article.pk, at_value, cutoff, user.pk, article.pk])
+        new_after, following = cursor.fetchone()
     if isinstance(new_after, str):  # SQLite hands back the stored text
         new_after = parse_datetime(new_after)
     if new_after is not None and timezone.is_naive(new_after):
         new_after = timezone.make_aware(new_after, dt_timezone.utc)
-    return new_after
+    return new_after, bool(following)
 
 
 def visit_record(*, user, article: Article, at, previous: ArticleVisit | None) -> None:

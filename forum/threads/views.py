@@ -100,12 +100,12 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    new_after = services.visit_open(user=request.user, article=article, at=timezone.now())
+    new_after, following = services.visit_open_following(user=request.user, article=article, at=timezone.now())
     laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
-    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort)
+    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
 
 
-def _article_page(request, article, thread, thread_html, *, page, sort):
+def _article_page(request, article, thread, thread_html, *, page, sort, following=None):
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
@@ -123,8 +123,9 @@ def _article_page(request, article, thread, thread_html, *, page, sort):
         # Kept in the form's action, so the new reply lands on this order's page (issue 10).
         context["reply_action"] = reverse("forum:reply_top", kwargs={"slug": article.slug}) + presenters.sort_query(sort)
         context["reply_refusal"] = context["reply_refusal"] or policy.account_refusal(request.user)
-        following = getattr(article, "followed", None)  # read with the article, when it was read here
-        if following is None:  # the article came with the members' shared thread
+        if following is None:  # read with the article (with_follow), when it was read here
+            following = getattr(article, "followed", None)
+        if following is None:
             following = follows.follows(user=request.user, article=article)
         # The Follow button: what posting it asks for, its label, and whether it is on now.
         context["follow"] = {"value": "0" if following else "1", "pressed": "true" if following else "false",
@@ -173,11 +174,16 @@ def reply_page(request, slug, pk):
 @shared_when_signed_out
 @replica_reads(signed_in=True)
 def thread_json(request, slug):
+    """A page of the thread as JSON, bounded as the page is (forum.threads.budget) but at every
+    depth; where the budget cuts a branch, its reply's "more" links to ?reply=<id>&from=<n>,
+    that branch's continuation, bounded the same way."""
     article = selectors.article_find(slug=slug, viewer=request.user)
     if article is None:
         return JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
     try:
         page, sort = thread_query(request)
+        if "reply" in request.GET:
+            return _branch_json(request, article, sort)
         rows = selectors.thread_page(article=article, page=page, sort=sort, whole_branches=True)
     except selectors.PageOutOfRange:
         return JsonResponse({"error": f"The discussion has no page {request.GET.get('page')}."}, status=404)
@@ -193,8 +199,25 @@ def thread_json(request, slug):
             "sort": thread.sort,
             "next": absolute_url(links.next_url) if links.next_url else None,
             "previous": absolute_url(links.previous_url) if links.previous_url else None,
-            "replies": [_reply_json(item) for item in thread.items],
+            "replies": _replies_json(thread, rows, slug=slug),
         }
+    )
+
+
+def _branch_json(request, article, sort):
+    """thread.json?reply=<id>&from=<n>: the reply, then its answers after the first n, at every depth."""
+    raw = request.GET["reply"]
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise BadThreadQuery(f"“{raw}” is not a reply number.")
+    skip = answers_from(request)
+    focus = selectors.reply_find(slug=article.slug, pk=int(raw), viewer=request.user)
+    if focus is None:
+        return JsonResponse({"error": f"There is no reply {raw} on this article."}, status=404)
+    rows = selectors.whole_branch(reply=focus, sort=sort, skip=skip)
+    thread = presenters.thread_page(rows, article=article)
+    return JsonResponse(
+        {"article": article.slug, "reply": focus.pk, "from": skip, "sort": sort,
+         "replies": _replies_json(thread, rows, slug=article.slug)}
     )
 
 
@@ -210,6 +233,27 @@ def _reply_json(item: presenters.ThreadItem) -> dict:
         # Held and removed replies are placeholders on the page; their text must not leak here.
         "html": str(item.body_html) if published else None,
     }
+
+
+def _replies_json(thread: presenters.ThreadPage, rows: selectors.PageRows, *, slug: str) -> list[dict]:
+    base = reverse("forum:thread_json", kwargs={"slug": slug})
+
+    def more(pk: int, *, hidden: int, answers_from: int = 0) -> dict:
+        query = presenters.sort_query(rows.sort, answers_from)
+        return {"replies": hidden, "url": absolute_url(f"{base}{query or '?'}{'&' if query else ''}reply={pk}")}
+
+    replies = []
+    for item in thread.items:
+        entry = _reply_json(item)
+        pk = item.reply.pk
+        entry["more"] = None
+        if pk in rows.folded:  # too big for what was left of the page: its own continuation has it
+            entry["html"] = None
+            entry["more"] = more(pk, hidden=item.reply.descendant_total + 1)
+        elif (cut := rows.cuts.get(pk)) is not None:
+            entry["more"] = more(pk, hidden=cut.hidden, answers_from=cut.next_from)
+        replies.append(entry)
+    return replies
 
 
 @shared_when_signed_out
