@@ -58,7 +58,7 @@ def test_a_mention_reaches_the_named_reader(open_page, scene, js):
 
     reader = open_page(js=js, user=alice)
     reader.goto("/notifications/")
-    reader.get_by_role("button", name="You were mentioned").click()
+    reader.get_by_role("button", name=re.compile("mentioned you on")).click()
     expect(reader.locator(f"#r{mine.pk} > .reply-card")).to_contain_text("the airbase stays")
 
 
