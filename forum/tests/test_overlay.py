@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Ignore
 from forum.moderation import actions
 from forum.posting import services as posting
+from forum.reactions.services import recommend_set
 from forum.threads import services as articles
 from forum.threads.models import ArticleVisit, Reply
 from testkit.forest import build_forest
@@ -91,9 +92,12 @@ def test_moderators_get_their_own_page(client, settings, scene, make_moderator):
     assert ">Moderate</a>" in page and "Mine 5" in page  # a held reply's text, with the note
 
 
-@pytest.mark.parametrize("own_or_new, ignoring", [(False, False), (True, False), (False, True)])
+@pytest.mark.parametrize(
+    "own_or_new, ignoring, recommending",
+    [(False, False, False), (True, False, False), (False, True, False), (False, False, True)],
+)
 def test_a_shared_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
-    client, settings, make_article, make_user, django_assert_num_queries, own_or_new, ignoring
+    client, settings, make_article, make_user, django_assert_num_queries, own_or_new, ignoring, recommending
 ):
     settings.FORUM_THREAD_CACHE_SECONDS = 60
     author, reader = make_user(), make_user()
@@ -103,17 +107,22 @@ def test_a_shared_thread_page_costs_the_same_queries_at_50_replies_as_at_5000(
     for size in (50, 5000):
         article = make_article()
         build_forest(article, reader if own_or_new else author, size)
+        if recommending:
+            first = Reply.objects.filter(article=article, parent__isnull=True).order_by("tree_id").first()
+            recommend_set(reply=first, user=reader, on=True)
         threads.append(article)
     client.force_login(reader)
     for article in threads:
         client.get(article.get_absolute_url())  # draws the shared thread
         # The session; the user (whom they ignore comes with it); the visit, with whether they
-        # follow it (the Follow button); the replies on the page they recommend, with their own,
-        # new and ignored ones, the rows to draw again (one query, with or without any). The
-        # article comes with the shared thread.
-        with django_assert_num_queries(4):
+        # follow it (the Follow button) and which replies they recommend; and, when any reply
+        # differs for them (their own, new, ignored or recommended), those rows. The article
+        # comes with the shared thread.
+        with django_assert_num_queries(4 if own_or_new or ignoring or recommending else 3):
             page = client.get(article.get_absolute_url())
-        assert page.status_code == 200 and ('class="ignored-reply"' in page.content.decode()) == ignoring
+        html = page.content.decode()
+        assert page.status_code == 200 and ('class="ignored-reply"' in html) == ignoring
+        assert ('aria-pressed="true"' in html) == recommending
     assert ArticleVisit.objects.filter(user=reader).count() == 2
 
 

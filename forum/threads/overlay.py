@@ -7,11 +7,11 @@ new since their last visit (the "new" mark), the ones by writers they ignore (a 
 the ones they recommend (the Recommend button pressed, forum.reactions). So the page is drawn
 once per thread version, for a reader who owns, ignores and recommends nothing and has nothing
 new (MEMBER), and kept with where each reply's item starts and ends and what decides the first
-three: its author, its time, whether it is published. A reader's page is then that HTML with
-those replies drawn again, by the same macro the thread uses (reply_item in
-templates/jinja2/forum/reply_card.html), and put in their places. The spots cannot tell the
-fourth kind, so one query fetches the rows to draw again and asks, in the same statement, which
-of the page's replies this reader recommends; the rest is string assembly.
+three: its author, its time, whether it is published. The fourth is asked of the database with
+the reader's visit, in the same statement (forum.threads.services.visit_open_reader). A
+reader's page is then that HTML with those replies drawn again, by the same macro the thread
+uses (reply_item in templates/jinja2/forum/reply_card.html), and put in their places: one query
+for those few rows, when there are any, and string assembly.
 
 Times ("3 minutes ago") are as of the draw, for the whole page, as on the signed-out page; the
 edit window is judged now. Moderators, who see every held reply's text, get pages drawn for them.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -124,33 +123,35 @@ class Overlaid:
     html: str
 
 
-def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
-    """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
-    fetched (with this reader's recommendations marked: selectors.with_reader_marks); otherwise
-    the ones that differ are fetched, in one query: their own, the new, and the ones they recommend."""
+def apply(
+    shared: Shared, *, viewer, new_after, recommended: frozenset = frozenset(), rows: dict[int, Reply] | None = None
+) -> Overlaid:
+    """The shared page as `viewer` sees it. `recommended`: the ids of the article's replies they
+    recommend (read with their visit: forum.threads.services.visit_open_reader). `rows`: the
+    page's replies when they were just fetched; otherwise the ones that differ are fetched, in
+    one query, and only when there are any."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
     ignoring = ignored_ids(viewer)  # read with the user (accounts.backends): no query
     differs = {
         spot.pk for spot in shared.spots
         if spot.author_id == viewer_pk or _is_new(spot, viewer_pk=viewer_pk, new_after=new_after)
         or (spot.published and spot.author_id in ignoring)  # drawn as a tombstone for this reader
+        or spot.pk in recommended  # its button pressed
     }
     thread = presenters.ThreadPage(
         items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort,
         featured=shared.featured, best_note=shared.best_note,
     )
-    if rows is None and shared.spots:
-        # Whether the reader recommends a reply is known only to the database: asked of every
-        # reply on the page, in the query that fetches the ones to draw again.
-        # With their parents' authors, for "in reply to".
-        page = Reply.objects.filter(pk__in=[spot.pk for spot in shared.spots]).select_related("author", "parent__author")
-        marked = selectors.with_reader_marks(page, viewer).filter(Q(pk__in=differs) | Q(recommended=True))
-        rows = {reply.pk: reply for reply in marked}
-    rows = rows or {}
-    differs |= {pk for pk, reply in rows.items() if getattr(reply, "recommended", False)}
-    spots = [spot for spot in shared.spots if spot.pk in differs]
-    if not spots:
+    if not differs:
         return Overlaid(thread=thread, html=mark_safe(shared.html))  # noqa: S308 - drawn by jinja_fragment
+    if rows is None:
+        # With their parents' authors, for "in reply to", and their authors' staff badges.
+        wanted = Reply.objects.filter(pk__in=differs).select_related("author", "parent__author")
+        rows = {reply.pk: reply for reply in selectors.with_reader_marks(wanted, None)}
+    for pk in differs & recommended:
+        if pk in rows:
+            rows[pk].recommended = True
+    spots = [spot for spot in shared.spots if spot.pk in differs]
     on_page = {spot.pk for spot in shared.spots}
     links = presenters.ReplyLinks(shared.article, shared.sort)  # once for the page, not per reply
     item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item

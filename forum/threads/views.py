@@ -87,8 +87,7 @@ def _member_page(request, slug, page, sort):
         article = selectors.article_get(slug=slug, viewer=request.user)
         drawn_at = drawn_at or cache.version(slug)  # before the draw, as for signed-out pages
         try:
-            # With this reader's recommendations marked: the draw ignores them (MEMBER), the overlay uses them.
-            page_rows = selectors.thread_page(article=article, page=page, sort=sort, viewer=request.user)
+            page_rows = selectors.thread_page(article=article, page=page, sort=sort, viewer=overlay.MEMBER)
         except selectors.PageOutOfRange:
             return _no_such_page(request, article)
         now = timezone.now()
@@ -100,9 +99,9 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    new_after, following = services.visit_open_following(user=request.user, article=article, at=timezone.now())
-    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
-    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+    visit = services.visit_open_reader(user=request.user, article=article, at=timezone.now())
+    laid = overlay.apply(shared, viewer=request.user, new_after=visit.new_after, recommended=visit.recommended, rows=rows)
+    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=visit.following)
 
 
 def _article_page(request, article, thread, thread_html, *, page, sort, following=None):
