@@ -313,6 +313,11 @@ def thread_html(thread: Thread):
     return jinja_fragment("forum/thread.html", {"thread": thread})
 
 
+def ancestors_html(branch: Branch):
+    """The replies above a reply on its own page, with the link over its gap."""
+    return jinja_fragment("forum/ancestors.html", {"branch": branch})
+
+
 def card_html(item: ThreadItem):
     return jinja_fragment("forum/reply_card.html", {"item": item})
 
