@@ -3,6 +3,7 @@ page. A whole thread is drawn by the view, with forum.threads.presenters.thread_
 
 from django import template
 
+from forum.threads.presenters import ancestors_html as _ancestors_html
 from forum.threads.presenters import card_html
 
 register = template.Library()
@@ -11,6 +12,11 @@ register = template.Library()
 @register.simple_tag
 def reply_card(item):
     return card_html(item)
+
+
+@register.simple_tag
+def ancestors_html(branch):
+    return _ancestors_html(branch)
 
 
 @register.filter

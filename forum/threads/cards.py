@@ -5,10 +5,9 @@ whom it answers. forum.threads.presenters puts the cards into a thread.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from forum import policy
 from forum.rendering import stored_html
+from forum.templatetags.cached_url import cached_reverse
 
 from .models import Article, Reply
 from .selectors import DEFAULT_SORT
@@ -71,8 +70,9 @@ def times_of(value, now) -> dict:
 
 
 def _url_pattern(name: str, **kwargs) -> str:
-    """reverse() once with a 0 for the id; the result formats with any reply's id."""
-    head, tail = reverse(name, kwargs=kwargs).rsplit("/0/", 1)
+    """reverse() once with a 0 for the id (and once per process: cached_reverse, as every
+    template's {% url %}); the result formats with any reply's id."""
+    head, tail = cached_reverse(name, kwargs=kwargs).rsplit("/0/", 1)
     return head + "/{}/" + tail
 
 
@@ -115,7 +115,7 @@ class ReplyLinks:
 
     def _profile(self, author) -> str:
         if author.pk not in self._profiles:
-            self._profiles[author.pk] = reverse("forum:profile", args=[author.username])
+            self._profiles[author.pk] = cached_reverse("forum:profile", args=[author.username])
         return self._profiles[author.pk]
 
 

@@ -239,6 +239,7 @@ def thread_page(page: PageRows, *, article: Article, viewer=None, new_after=None
 
 def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_after=None) -> Branch:
     focus = rows.below[0]
+    links = ReplyLinks(article, sort)  # once for the page's two parts
     on_page = {row.pk: row for row in rows.above + rows.below}
     known = {**on_page, **{row.pk: row for row in rows.gap}}  # a gap's replies are read, not drawn
     thread = _thread(
@@ -254,10 +255,11 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
         cuts=rows.cuts,
         known=known,
         on_page=on_page,
+        links=links,
     )
     ancestors = _thread(
         rows.above, article=article, sort=sort, root_level=0, depth=None, viewer=viewer, new_after=new_after,
-        known=known, on_page=on_page,
+        known=known, on_page=on_page, links=links,
     )
     # Above, every reply is drawn expanded in full, whatever depth it sits at.
     for item in ancestors.items:
@@ -269,7 +271,7 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
         thread_page=rows.thread_page,
         thread_anchor=rows.thread_anchor,
     )
-    permalink = ReplyLinks(article).permalink
+    permalink = links.permalink
     if rows.gap:
         count = len(rows.gap)
         result.gap_url = permalink.format(rows.gap[-1].pk) + sort_query(sort)
@@ -311,6 +313,11 @@ def article_body(article: Article):
 def thread_html(thread: Thread):
     """The thread as HTML: the one way a thread is drawn, on every page that shows one."""
     return jinja_fragment("forum/thread.html", {"thread": thread})
+
+
+def ancestors_html(branch: Branch):
+    """The replies above a reply on its own page, with the link over its gap."""
+    return jinja_fragment("forum/ancestors.html", {"branch": branch})
 
 
 def card_html(item: ThreadItem):

@@ -20,6 +20,7 @@ from forum.errors import NotFound
 
 from . import budget
 from .models import Article, Reply
+from .rows import card_rows
 
 # The orders a reader can choose, as they appear in ?sort=, with their labels.
 SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies", "best": "Best"}
@@ -240,7 +241,7 @@ def thread_page(
     if depth is not None:
         on_page &= Q(level__lt=depth)
     replies = Reply.objects.filter(article=article).filter(on_page | Q(featured=True))
-    fetched = list(with_reader_marks(replies.select_related("author"), viewer).in_thread_order())
+    fetched = card_rows(with_reader_marks(replies, viewer).in_thread_order())
     page_trees = frozenset(tree_ids)
     rows = [row for row in fetched if row.tree_id in page_trees and (depth is None or row.level < depth)]
     featured = [row for row in fetched if row.featured and row.status == Reply.Status.PUBLISHED]
@@ -293,7 +294,7 @@ def reply_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0, viewe
     replies = Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id).filter(
         Q(lft__lt=reply.lft, rght__gt=reply.rght) | Q(lft__gte=reply.lft, lft__lt=reply.rght, level__lt=reply.level + depth)
     )
-    rows = list(with_reader_marks(replies.select_related("author"), viewer).in_thread_order())
+    rows = card_rows(with_reader_marks(replies, viewer).in_thread_order())
     above = [row for row in rows if row.lft < reply.lft]
     below = [row for row in rows if row.lft >= reply.lft]
     focus = below[0]
@@ -358,9 +359,8 @@ def thread_page_of(reply: Reply, *, sort: str = DEFAULT_SORT) -> int | None:
 def whole_branch(*, reply: Reply, sort: str = DEFAULT_SORT, skip: int = 0) -> PageRows:
     """`reply` and everything below it at any depth, leaving out its first `skip` answers, within
     the page's budget: where thread.json continues a branch its budget cut. One query."""
-    rows = list(
+    rows = card_rows(
         Reply.objects.filter(article_id=reply.article_id, tree_id=reply.tree_id, lft__gte=reply.lft, lft__lt=reply.rght)
-        .select_related("author")
         .in_thread_order()
     )
     focus = rows[0]
