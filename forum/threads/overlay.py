@@ -72,6 +72,9 @@ class Shared:
     pages: int
     featured: list = field(default_factory=list)  # the strip of editor's picks, drawn with the thread
     best_note: str = ""
+    # The page around the thread, per reply refusal (forum.threads.chrome), drawn at the first
+    # reader's request and kept with this process's copy only.
+    chromes: dict = field(default_factory=dict, compare=False)
 
 
 def draw(thread: presenters.ThreadPage, *, article: Article, drawn_at) -> Shared:
