@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from forum.moderation import actions
 from forum.posting import services as posting
-from forum.threads import chrome
+from forum.reactions.services import recommend_set
+from forum.threads import cache, chrome
 from forum.threads import services as articles
 from testkit.forest import build_forest
 
@@ -101,3 +102,34 @@ def test_a_locked_article_is_drawn_again_without_the_box(client, settings, make_
     kept, drawn = _kept_and_drawn(client, settings, url)
     assert kept == drawn and "This discussion is locked" in kept and 'class="reply-form"' not in kept
     assert len(draws) == 2
+
+
+def test_a_shared_thread_kept_before_the_chrome_existed_is_served(client, settings, make_article, make_user):
+    article = make_article()
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    client.force_login(make_user())
+    first = _page(client, article.get_absolute_url())
+    for entry in cache._local.values():  # as unpickled from an entry a deploy found in Redis
+        vars(entry[1]).pop("chromes", None)
+    assert _page(client, article.get_absolute_url()) == first
+
+
+def test_the_replies_a_reader_recommends_come_with_the_visit(client, settings, make_article, make_user,
+                                                            django_assert_num_queries, django_capture_on_commit_callbacks):
+    article = make_article()
+    url = article.get_absolute_url()
+    writer, reader = make_user(), make_user()
+    replies = build_forest(article, writer, 12, first_created=timezone.now() - timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        recommend_set(reply=replies[4], user=reader, on=True)
+    settings.FORUM_THREAD_CACHE_SECONDS = 60
+    client.force_login(writer)
+    _page(client, url)  # draws the shared thread: the writer's own replies are drawn again for them
+    client.force_login(reader)
+    _page(client, url)  # the first visit
+    # The session, the user, the visit with the ids of the replies they recommend, that reply's row.
+    with django_assert_num_queries(4):
+        kept = _page(client, url)
+    settings.FORUM_THREAD_CACHE_SECONDS = 0
+    assert kept == _page(client, url)
+    assert kept.count('aria-pressed="true"') == 1

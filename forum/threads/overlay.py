@@ -127,10 +127,14 @@ class Overlaid:
     html: str
 
 
-def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = None) -> Overlaid:
+def apply(
+    shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = None, recommended: frozenset[int] | None = None
+) -> Overlaid:
     """The shared page as `viewer` sees it. `rows`: the page's replies when they were just
     fetched (with this reader's recommendations marked: selectors.with_reader_marks); otherwise
-    the ones that differ are fetched, in one query: their own, the new, and the ones they recommend."""
+    the ones that differ are fetched, in one query: their own, the new, and the ones they recommend.
+    `recommended`: the ids of the replies they recommend, when known (asked with the visit:
+    services.visit_open_following); the query is then made only if some reply differs."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times
     ignoring = ignored_ids(viewer)  # read with the user (accounts.backends): no query
     differs = {
@@ -142,12 +146,17 @@ def apply(shared: Shared, *, viewer, new_after, rows: dict[int, Reply] | None = 
         items=[], trailing_closes=[], total=shared.total, number=shared.number, pages=shared.pages, sort=shared.sort,
         featured=shared.featured, best_note=shared.best_note,
     )
-    if rows is None and shared.spots:
-        # Whether the reader recommends a reply is known only to the database: asked of every
-        # reply on the page, in the query that fetches the ones to draw again.
-        # With their parents' authors, for "in reply to".
-        page = Reply.objects.filter(pk__in=[spot.pk for spot in shared.spots]).select_related("author", "parent__author")
-        marked = selectors.with_reader_marks(page, viewer).filter(Q(pk__in=differs) | Q(recommended=True))
+    if recommended is not None:
+        differs |= {spot.pk for spot in shared.spots if spot.pk in recommended}
+    if rows is None and (differs if recommended is not None else shared.spots):
+        # Whether the reader recommends a reply is known only to the database: asked with the
+        # visit, or else here of every reply on the page, in the query that fetches the ones to
+        # draw again. With their parents' authors, for "in reply to".
+        asked = differs if recommended is not None else [spot.pk for spot in shared.spots]
+        page = Reply.objects.filter(pk__in=asked).select_related("author", "parent__author")
+        marked = selectors.with_reader_marks(page, viewer)
+        if recommended is None:
+            marked = marked.filter(Q(pk__in=differs) | Q(recommended=True))
         rows = {reply.pk: reply for reply in marked}
     rows = rows or {}
     differs |= {pk for pk, reply in rows.items() if getattr(reply, "recommended", False)}

@@ -100,8 +100,10 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    new_after, following = services.visit_open_following(user=request.user, article=article, at=timezone.now())
-    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows)
+    new_after, following, recommended = services.visit_open_following(
+        user=request.user, article=article, at=timezone.now(), recommended=True
+    )
+    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows, recommended=recommended)
     return _member_response(request, shared, laid, page=page, sort=sort, following=following)
 
 
@@ -113,10 +115,12 @@ def _member_response(request, shared, laid, *, page, sort, following):
         return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
     refusal = _reply_refusal(article)
     key = refusal.message if refusal is not None else None
-    if key not in shared.chromes:
+    # Not an attribute read: a Shared kept in Redis before the chrome existed has none (a deploy).
+    kept = vars(shared).setdefault("chromes", {})
+    if key not in kept:
         context = _article_context(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
-        shared.chromes[key] = chrome.draw(request, context)
-    pieces = shared.chromes[key]
+        kept[key] = chrome.draw(request, context)
+    pieces = kept[key]
     if pieces is None:
         return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
     return HttpResponse(chrome.splice(pieces, request=request, thread=laid.thread, thread_html=laid.html,
