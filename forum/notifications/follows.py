@@ -35,7 +35,7 @@ def follow_set(*, user, article, following: bool) -> bool:
 
 def follows_sql(database) -> str:
     """The rule "this reader follows this article" as SQL, with two parameters: the user's id, the
-    article's. visit_open_reader (forum/threads/services.py) asks it with the visit's upsert."""
+    article's. visit_open_following (forum/threads/services.py) asks it with the visit's upsert."""
     table = database.ops.quote_name(ArticleFollow._meta.db_table)
     return f"EXISTS (SELECT 1 FROM {table} WHERE user_id = %s AND article_id = %s)"
 

@@ -8,7 +8,7 @@ the ones they recommend (the Recommend button pressed, forum.reactions). So the 
 once per thread version, for a reader who owns, ignores and recommends nothing and has nothing
 new (MEMBER), and kept with where each reply's item starts and ends and what decides the first
 three: its author, its time, whether it is published. The fourth is asked of the database with
-the reader's visit, in the same statement (forum.threads.services.visit_open_reader). A
+the reader's visit, in the same statement (forum.threads.services.visit_open_following). A
 reader's page is then that HTML with those replies drawn again, by the same macro the thread
 uses (reply_item in templates/jinja2/forum/reply_card.html), and put in their places: one query
 for those few rows, when there are any, and string assembly.
@@ -71,6 +71,9 @@ class Shared:
     pages: int
     featured: list = field(default_factory=list)  # the strip of editor's picks, drawn with the thread
     best_note: str = ""
+    # The page around the thread, per reply refusal (forum.threads.chrome), drawn at the first
+    # reader's request and kept with this process's copy only.
+    chromes: dict = field(default_factory=dict, compare=False)
 
 
 def draw(thread: presenters.ThreadPage, *, article: Article, drawn_at) -> Shared:
@@ -127,7 +130,7 @@ def apply(
     shared: Shared, *, viewer, new_after, recommended: frozenset = frozenset(), rows: dict[int, Reply] | None = None
 ) -> Overlaid:
     """The shared page as `viewer` sees it. `recommended`: the ids of the article's replies they
-    recommend (read with their visit: forum.threads.services.visit_open_reader). `rows`: the
+    recommend (read with their visit: forum.threads.services.visit_open_following). `rows`: the
     page's replies when they were just fetched; otherwise the ones that differ are fetched, in
     one query, and only when there are any."""
     viewer_pk = viewer.pk  # once: request.user is a lazy object, slow to ask hundreds of times

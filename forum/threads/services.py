@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from forum.conf import forum_settings
 from forum.errors import Refused
 from forum.notifications.follows import follows_sql
-from forum.reactions.selectors import ids_of, recommended_on_sql
+from forum.reactions.selectors import recommended_ids, recommended_sql
 from forum.rendering import render_markdown
 
 from . import cache
@@ -81,26 +81,17 @@ def article_publish(*, article: Article) -> Article:
     """An editor has reviewed the draft: readers can see it from now on."""
     article.draft = False
     return article_save(article=article)
-
-
 def visit_open(*, user, article: Article, at):
     """Note that `user` reads `article` at `at`; return where its "new" marks start (or None).
-    See visit_open_reader."""
-    return visit_open_reader(user=user, article=article, at=at).new_after
+    See visit_open_following."""
+    return visit_open_following(user=user, article=article, at=at)[0]
 
 
-@dataclass(frozen=True)
-class ReaderVisit:
-    new_after: object  # datetime or None: where the "new" marks start
-    following: bool  # they follow the discussion (the Follow button)
-    recommended: frozenset  # ids of the article's replies they recommend (pressed buttons)
-
-
-def visit_open_reader(*, user, article: Article, at) -> ReaderVisit:
-    """Note that `user` reads `article` at `at`; return where its "new" marks start, and what
-    the members' shared page must know of this reader on this article: whether they follow it
-    (forum.notifications.follows) and which of its replies they recommend (forum.reactions),
-    asked in the same round trip.
+def visit_open_following(*, user, article: Article, at, recommended: bool = False):
+    """Note that `user` reads `article` at `at`; return where its "new" marks start (or None),
+    and whether they follow its discussion (forum.notifications.follows), asked in the same round trip;
+    with `recommended`, a third value: the ids of the article's replies they recommend
+    (forum.reactions.selectors), for the members' page (forum.threads.overlay).
 
     One statement, an upsert that returns the row as it becomes, in place of a read before the
     page and a write after it. A first visit inserts (nothing is new during it); a view within
@@ -123,16 +114,19 @@ def visit_open_reader(*, user, article: Article, at) -> ReaderVisit:
         f"INSERT INTO {table} (user_id, article_id, last_seen_at, new_after) {source} "
         f"ON CONFLICT (user_id, article_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, new_after = "
         f"CASE WHEN {table}.last_seen_at < %s THEN {table}.last_seen_at ELSE {table}.new_after END "
-        f"RETURNING new_after, {follows_sql(connection)}, {recommended_on_sql(connection)}"
+        f"RETURNING new_after, {follows_sql(connection)}, {recommended_sql(connection) if recommended else 'NULL'}"
     )
+    params = [user.pk, article.pk, at_value, cutoff, user.pk, article.pk] + ([user.pk, article.pk] if recommended else [])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, article.pk, at_value, cutoff, user.pk, article.pk, user.pk, article.pk])
-        new_after, following, recommended = cursor.fetchone()
+        cursor.execute(sql, params)
+        new_after, following, ids = cursor.fetchone()
     if isinstance(new_after, str):  # SQLite hands back the stored text
         new_after = parse_datetime(new_after)
     if new_after is not None and timezone.is_naive(new_after):
         new_after = timezone.make_aware(new_after, dt_timezone.utc)
-    return ReaderVisit(new_after=new_after, following=bool(following), recommended=ids_of(recommended))
+    if recommended:
+        return new_after, bool(following), recommended_ids(ids)
+    return new_after, bool(following)
 
 
 def visit_record(*, user, article: Article, at, previous: ArticleVisit | None) -> None:

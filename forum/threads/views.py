@@ -24,7 +24,7 @@ from forum.posting.forms import ReplyForm
 from forum.syndication import meta as page_meta
 from forum.web import absolute_url, refusal_page, status_of
 
-from . import cache, overlay, presenters, selectors, services
+from . import cache, chrome, overlay, presenters, selectors, services
 from .navigation import BadThreadQuery, answers_from, nav, thread_query, thread_url
 
 REPLIES_PER_PROFILE_PAGE = 50
@@ -99,12 +99,44 @@ def _member_page(request, slug, page, sort):
         cache.page_set(article=article, page=page, sort=sort, content=shared, drawn_at=drawn_at, kind=cache.MEMBERS)
         rows = {reply.pk: reply for reply in page_rows.rows}
     article = shared.article
-    visit = services.visit_open_reader(user=request.user, article=article, at=timezone.now())
-    laid = overlay.apply(shared, viewer=request.user, new_after=visit.new_after, recommended=visit.recommended, rows=rows)
-    return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=visit.following)
+    new_after, following, recommended = services.visit_open_following(
+        user=request.user, article=article, at=timezone.now(), recommended=True
+    )
+    laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows, recommended=recommended)
+    return _member_response(request, shared, laid, page=page, sort=sort, following=following)
+
+
+def _member_response(request, shared, laid, *, page, sort, following):
+    """The page around the laid thread: from the chrome kept with the shared thread, drawn at the
+    first request (forum.threads.chrome); drawn here when a message waits for the reader."""
+    article = shared.article
+    if messages.get_messages(request):
+        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+    refusal = _reply_refusal(article)
+    key = refusal.message if refusal is not None else None
+    # Not an attribute read: a Shared kept in Redis before the chrome existed has none (a deploy).
+    kept = vars(shared).setdefault("chromes", {})
+    if key not in kept:
+        context = _article_context(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+        kept[key] = chrome.draw(request, context)
+    pieces = kept[key]
+    if pieces is None:
+        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+    return HttpResponse(chrome.splice(pieces, request=request, thread=laid.thread, thread_html=laid.html,
+                                      following=following))
+
+
+def _reply_refusal(article):
+    # Why no reply to the article can be posted now, if so: the box is not drawn then.
+    return policy.answer_refusal(article=article, article_locked=article.locked, parent=None, branch_locked=False)
 
 
 def _article_page(request, article, thread, thread_html, *, page, sort, following=None):
+    context = _article_context(request, article, thread, thread_html, page=page, sort=sort, following=following)
+    return render(request, "forum/article.html", context)
+
+
+def _article_context(request, article, thread, thread_html, *, page, sort, following=None):
     context = {
         "article": article,
         "article_body": presenters.article_body(article),
@@ -112,10 +144,7 @@ def _article_page(request, article, thread, thread_html, *, page, sort, followin
         "thread_html": thread_html,
         "nav": nav(article.get_absolute_url(), thread),
         "meta": page_meta.for_article(article, page=page, sort=sort),
-        # Why no reply to the article can be posted now, if so: the box is not drawn then.
-        "reply_refusal": policy.answer_refusal(
-            article=article, article_locked=article.locked, parent=None, branch_locked=False
-        ),
+        "reply_refusal": _reply_refusal(article),
     }
     if request.user.is_authenticated:
         context["form"] = ReplyForm(initial={"form_token": uuid.uuid4().hex})
@@ -126,10 +155,8 @@ def _article_page(request, article, thread, thread_html, *, page, sort, followin
             following = getattr(article, "followed", None)
         if following is None:
             following = follows.follows(user=request.user, article=article)
-        # The Follow button: what posting it asks for, its label, and whether it is on now.
-        context["follow"] = {"value": "0" if following else "1", "pressed": "true" if following else "false",
-                             "label": "Following: stop" if following else "Follow this discussion"}
-    return render(request, "forum/article.html", context)
+        context["follow"] = chrome.follow_button(following)
+    return context
 
 
 def _no_such_page(request, article):
