@@ -61,7 +61,11 @@ class HttpWriter:
         self.name, self.port, self.slug, self.timeout = name, port, slug, timeout
         self.csrf = "".join(secrets.choice(CSRF_CHARS) for _ in range(32))
         self.cookie = f"sessionid={session_key}; csrftoken={self.csrf}"
-        self.landing = re.compile(rf"^/articles/{re.escape(slug)}/replies/(\d+)/(?:#r\d+)?$")
+        # A new reply lands on the article page that draws it (?page=, ?sort=) at #r<id>, or on its
+        # own page when it sits below the display depth; an edit or a removal, on the reply's page.
+        self.landing = re.compile(
+            rf"^/articles/{re.escape(slug)}/(?:replies/(\d+)/(?:#r\d+)?|(?:\?[^#]*)?#r(\d+))$"
+        )
 
     def open(self) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
@@ -92,7 +96,7 @@ class HttpWriter:
         match = self.landing.match(location) if status == 302 else None
         if not match:
             raise Unexpected(f"POST {path}: {status} to {location!r}")
-        return int(match.group(1))
+        return int(match.group(1) or match.group(2))
 
     def create(self, parent_pk: int | None, body: str) -> int:
         path = (
