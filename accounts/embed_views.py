@@ -6,7 +6,8 @@ cookies never send it into a frame on a news site. So:
 - GET  /embed/signin/   the popup the frame opens, first-party: allauth's sign-in as it is,
                         then a one-time code handed to the frame by postMessage;
 - POST /embed/session/  the frame trades the code for a session of its own, whose cookie is
-                        partitioned (config/embed_cookies.py);
+                        partitioned (config/embed_cookies.py); GET says whom the frame is
+                        signed in as, with a CSRF token (and its partitioned cookie);
 - POST /embed/sso/      the same for a news site's signed token (accounts.sso).
 
 CSRF is enforced on both POSTs as on every form (the frame sends X-CSRFToken).
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services, sso
 from .sso import services as sso_services
@@ -48,10 +49,16 @@ def signin(request):
     return render(request, "accounts/embed_signin.html", {"code": code, "origin": origin})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 def session(request):
-    """The frame's code for a session of its own: `code` as a form field or JSON."""
+    """POST: the frame's code for a session of its own (`code` as a form field or JSON).
+    GET: whom the frame is signed in as (null names when nobody), and a CSRF token for its
+    posts, whose cookie this answer sets, partitioned, when the frame has none yet."""
+    if request.method == "GET":
+        user = request.user if request.user.is_authenticated else None
+        return JsonResponse({"username": user.username if user else None,
+                             "display_name": user.public_name if user else None, "csrf_token": get_token(request)})
     user = services.signin_code_redeem(code=_field(request, "code"), now=timezone.now())
     if user is None or not user.is_active:
         return _error(_("This sign-in code is not valid: it was used already, or has expired. Please sign in again."),

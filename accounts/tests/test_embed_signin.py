@@ -162,10 +162,24 @@ def test_the_exchange_needs_the_csrf_token(client, make_user):
     assert EmbedSigninCode.objects.count() == 1  # the code is still unused
 
 
-def test_the_exchange_is_a_post(client, make_user):
+def test_a_code_in_a_get_signs_nobody_in(client, make_user):
     client.force_login(make_user())
-    assert frame_client().get(reverse("embed_accounts:session"), {"code": popup_code(client)}).status_code == 405
-    assert EmbedSigninCode.objects.count() == 1
+    frame = frame_client()
+    response = frame.get(reverse("embed_accounts:session"), {"code": popup_code(client)})
+    assert response.json()["username"] is None
+    assert signed_in_as(frame) is None and EmbedSigninCode.objects.count() == 1
+
+
+def test_the_frame_asks_whom_it_is_signed_in_as_and_gets_a_csrf_token(client, make_user):
+    frame = Client(enforce_csrf_checks=True)
+    response = frame.get(reverse("embed_accounts:session"))
+    assert response.json()["username"] is None
+    assert "Partitioned" in response.cookies[settings.CSRF_COOKIE_NAME].output()
+    token = response.json()["csrf_token"]
+    client.force_login(make_user("jane"))
+    signed_in = frame.post(reverse("embed_accounts:session"), {"code": popup_code(client)}, HTTP_X_CSRFTOKEN=token)
+    assert signed_in.status_code == 200
+    assert frame.get(reverse("embed_accounts:session")).json()["username"] == "jane"
 
 
 def test_a_code_signs_in_the_account_it_was_issued_for_and_no_other(client, make_user):
