@@ -4,8 +4,8 @@ Partitioned cookies (CHIPS). A frame of the forum on a news site is a third-part
 Safari, Firefox's Total Cookie Protection and Chrome with third-party cookies blocked do not
 send the forum's first-party cookies into it, and drop the ones it sets. A cookie marked
 `Partitioned` (with `Secure; SameSite=None`) is kept, in a jar of its own per top-level site.
-So every answer to the frame (a path under /embed/) sends the session and CSRF cookies that
-way. Django 5.2's set_cookie() has no `partitioned` argument, and Python 3.11's Morsel refuses
+So every answer to the frame (a path under /embed/, or see is_frame_request) sends the
+session, CSRF and messages cookies that way. Django 5.2's set_cookie() has no `partitioned` argument, and Python 3.11's Morsel refuses
 unknown attributes, so the Morsel is replaced by one that writes the attribute itself.
 
 The same cookie names as first-party, on purpose: the frame posts through the forum's ordinary
@@ -32,6 +32,7 @@ from http.cookies import Morsel
 from django.conf import settings
 
 EMBED_PREFIX = "/embed/"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 POPUP_PATH = "/embed/signin/"
 
 
@@ -58,8 +59,18 @@ def partitioned(morsel: Morsel) -> Morsel:
 
 
 def is_frame_request(request) -> bool:
-    """A request from the embedded frame: under /embed/, but not the first-party popup."""
-    return request.path_info.startswith(EMBED_PREFIX) and not request.path_info.startswith(POPUP_PATH)
+    """A request from the embedded frame: under /embed/ (but not the first-party popup), or a
+    navigation inside a frame anywhere on the forum (`Sec-Fetch-Dest: iframe`: the frame's
+    forms post to the forum's ordinary views, and only the embed pages may be framed), or a
+    fetch the frame's script marks with `X-Forum-Frame: 1`."""
+    path = request.path_info
+    if path.startswith(POPUP_PATH):
+        return False
+    return (
+        path.startswith(EMBED_PREFIX)
+        or request.headers.get("Sec-Fetch-Dest") == "iframe"
+        or request.headers.get("X-Forum-Frame") == "1"
+    )
 
 
 def is_popup_request(request) -> bool:
@@ -81,7 +92,8 @@ class EmbedCookiesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if is_frame_request(request):
-            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+            # The flash messages too ("Your reply is posted"), which Django keeps in a cookie.
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, MESSAGES_COOKIE):
                 if name in response.cookies:
                     response.cookies[name] = partitioned(response.cookies[name])
         elif is_popup_request(request):

@@ -217,6 +217,20 @@ def test_the_frames_session_and_csrf_cookies_are_partitioned(client, make_user):
     assert "HttpOnly" in session
 
 
+def test_a_navigation_inside_the_frame_gets_partitioned_cookies_anywhere_on_the_forum(make_user):
+    """The frame's forms post to the forum's ordinary views: a browser says it is in a frame."""
+    from conftest import PASSWORD
+
+    make_user("jane")
+    in_frame = Client().post("/accounts/login/", {"login": "jane", "password": PASSWORD},
+                             HTTP_SEC_FETCH_DEST="iframe")
+    assert "Partitioned" in in_frame.cookies[settings.SESSION_COOKIE_NAME].output()
+    marked = Client().get("/accounts/login/", HTTP_X_FORUM_FRAME="1")
+    assert "Partitioned" in marked.cookies[settings.CSRF_COOKIE_NAME].output()
+    top_level = Client().get("/accounts/login/", HTTP_SEC_FETCH_DEST="document")
+    assert "Partitioned" not in top_level.cookies[settings.CSRF_COOKIE_NAME].output()
+
+
 def test_first_party_cookies_stay_as_they_were(make_user):
     from conftest import PASSWORD
 

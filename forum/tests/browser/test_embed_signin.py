@@ -40,6 +40,19 @@ who().then((name) => { document.body.dataset.before = name; });
 document.getElementById("signin").addEventListener("click", () => {
   window.open("/embed/signin/", "forum-signin", "popup,width=480,height=640");
 });
+const sso = new URLSearchParams(location.hash.slice(1)).get("sso");
+if (sso !== null) {
+  (async () => {
+    await who();
+    const answer = await (await fetch("/embed/sso/", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify({token: sso}),
+    })).json();
+    document.body.dataset.exchanged = answer.username || ("refused: " + answer.error);
+    document.body.dataset.after = await who();
+  })();
+}
 window.addEventListener("message", async (event) => {
   if (event.origin !== location.origin || !event.data || event.data.type !== "forum:signin") return;
   const answer = await (await fetch("/embed/session/", {
@@ -59,8 +72,12 @@ class _NewsSite(BaseHTTPRequestHandler):
     forum_url = ""
 
     def do_GET(self):  # noqa: N802 - http.server's name
+        # /article?sso=TOKEN: the page of a reader the site signs in (the snippet's data-sso-token).
+        token = self.path.partition("?sso=")[2]
+        fragment = f"#sso={token}" if token else ""
         body = (f'<!doctype html><title>News</title><h1>An article</h1>'
-                f'<iframe id="forum" src="{self.forum_url}{FRAME_PATH}" width="600" height="400"></iframe>').encode()
+                f'<iframe id="forum" src="{self.forum_url}{FRAME_PATH}{fragment}" width="600" height="400"></iframe>'
+                ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -152,3 +169,74 @@ def test_a_code_posted_by_another_window_is_not_the_forums(context, news_site, l
         {type: 'forum:signin', code: 'made-up'}, '*')""")
     page.wait_for_timeout(300)
     assert frame.locator("body").get_attribute("data-exchanged") == ""
+
+
+# --- Single sign-on: the news site's token, exchanged by the frame --------------------------------
+
+SSO_SECRET = "a-shared-secret-of-at-least-32-bytes!"
+
+
+def sso_token(*, kid="news", key=SSO_SECRET, alg="HS256", drop=(), **claims) -> str:
+    import time
+    import uuid
+
+    import jwt
+
+    now = int(time.time())
+    payload = {"sub": "reader-1", "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex, "username": "jane",
+               "name": "Jane Doe", **claims}
+    for claim in drop:
+        payload.pop(claim)
+    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+
+
+def frame_answer(context, news_site, token) -> tuple[str, str]:
+    page = context.new_page()
+    page.goto(f"{news_site}?sso={token}")
+    body = page.frame_locator("#forum").locator("body:not([data-after=''])")
+    body.wait_for()
+    answer = body.get_attribute("data-exchanged"), body.get_attribute("data-after")
+    page.close()
+    return answer
+
+
+@pytest.fixture
+def sso_keys(settings):
+    settings.FORUM_SSO_KEYS = {"news": {"alg": "HS256", "secret": SSO_SECRET}}
+
+
+def test_a_news_sites_token_signs_the_reader_in_inside_the_frame(context, news_site, sso_keys):
+    from accounts.models import SsoLink
+
+    token = sso_token()
+    assert frame_answer(context, news_site, token) == ("jane", "jane")
+    assert SsoLink.objects.get().user.display_name == "Jane Doe"
+    # The same token again (a reload of a cached page) is refused; the session stays.
+    exchanged, after = frame_answer(context, news_site, token)
+    assert exchanged.startswith("refused: ") and "used already" in exchanged and after == "jane"
+
+
+def _refused_tokens():
+    import time
+
+    now = int(time.time())
+    return {
+        "alg none": lambda: __import__("jwt").encode({"sub": "r", "iat": now, "exp": now + 60, "jti": "j"}, None,
+                                                    algorithm="none", headers={"kid": "news"}),
+        "alg not configured": lambda: sso_token(alg="HS512", key=SSO_SECRET * 2),
+        "unknown kid": lambda: sso_token(kid="elsewhere"),
+        "bad signature": lambda: sso_token(key="not-the-secret-but-32-bytes-long!!"),
+        "expired": lambda: sso_token(iat=now - 700, exp=now - 100),
+        "iat in the future": lambda: sso_token(iat=now + 600, exp=now + 900),
+        "missing sub": lambda: sso_token(drop=("sub",)),
+        "exp too far": lambda: sso_token(exp=now + 7200),
+    }
+
+
+def test_each_bad_token_is_refused_in_the_frame(context, news_site, sso_keys):
+    from accounts.models import SsoLink, SsoTokenSeen, User
+
+    for case, make in _refused_tokens().items():
+        exchanged, after = frame_answer(context, news_site, make())
+        assert exchanged.startswith("refused: ") and after == "null", (case, exchanged, after)
+    assert (User.objects.count(), SsoLink.objects.count(), SsoTokenSeen.objects.count()) == (0, 0, 0)
