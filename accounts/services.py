@@ -105,7 +105,7 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
     )
 
 
-def _free_username(base: str) -> str:
+def free_username(base: str) -> str:
     """`base`, or `base_2`, `base_3`...: the first that reads like no account's name."""
     candidate, number = base, 1
     while User.objects.named_like(candidate).exists():
@@ -130,7 +130,7 @@ def imported_account_get_or_create(*, key: str, name: str, username: str = "", e
     if existing is not None:
         return existing, False
     shown = name.strip() or username.strip()
-    login = _free_username(imported_username(username or shown))
+    login = free_username(imported_username(username or shown))
     display = shown if shown and not User.objects.named_like(shown).exists() else ""
     user = User.objects.create(
         username=login,

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ..models import SsoLink, SsoTokenSeen, User
-from ..services import NameRefused, NameTaken, _free_username, check_name_available, imported_username, normalise_name
+from ..services import NameRefused, NameTaken, check_name_available, free_username, imported_username, normalise_name
 from .tokens import LEEWAY_SECONDS, Claims, SsoRefused
 
 
@@ -137,7 +137,7 @@ def _username(wanted: str) -> str:
             check_name_available(candidate)
             return candidate
         except NameTaken:
-            numbered = _free_username(candidate)
+            numbered = free_username(candidate)
             try:
                 check_name_available(numbered)
                 return numbered
