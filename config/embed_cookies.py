@@ -6,7 +6,12 @@ send the forum's first-party cookies into it, and drop the ones it sets. A cooki
 `Partitioned` (with `Secure; SameSite=None`) is kept, in a jar of its own per top-level site.
 So every answer to the frame (a path under /embed/, or see is_frame_request) sends the
 session, CSRF and messages cookies that way. Django 5.2's set_cookie() has no `partitioned` argument, and Python 3.11's Morsel refuses
-unknown attributes, so the Morsel is replaced by one that writes the attribute itself.
+unknown attributes (3.14 knows it: CPython gh-112713), so the Morsel is replaced by one that
+writes the attribute itself. Django ticket #34613 (pull request 19603, open, aimed at 6.2) would
+add SESSION_COOKIE_PARTITIONED and CSRF_COOKIE_PARTITIONED; they are global settings, and the
+frame needs the attribute on its own answers only, so this module may still be needed then.
+A cookie deleted in the frame (logging out) is rewritten too: the deletion must name the
+partitioned cookie, or the browser keeps it.
 
 The same cookie names as first-party, on purpose: the frame posts through the forum's ordinary
 views, which read the ordinary names. What a browser then holds:
@@ -50,7 +55,7 @@ class PartitionedMorsel(Morsel):
 def partitioned(morsel: Morsel) -> Morsel:
     copy = PartitionedMorsel()
     copy.set(morsel.key, morsel.value, morsel.coded_value)
-    copy.update({key: value for key, value in morsel.items() if value})
+    copy.update({key: value for key, value in morsel.items() if value != ""})
     copy["samesite"] = "None"
     copy["secure"] = True
     if "partitioned" in Morsel._reserved:

@@ -271,3 +271,18 @@ def test_the_set_cookie_header_on_the_wire(live_server, make_user):
     session, csrf = by_name[settings.SESSION_COOKIE_NAME], by_name[settings.CSRF_COOKIE_NAME]
     assert re.search(r"; HttpOnly; Max-Age=\d+; Path=/; SameSite=None; Secure; Partitioned$", session), session
     assert re.search(r"; Max-Age=\d+; Path=/; SameSite=None; Secure; Partitioned$", csrf), csrf
+
+
+def test_a_cookie_deleted_in_the_frame_is_deleted_in_its_partition(rf):
+    """Signing out inside the frame must name the partitioned cookie, or the browser keeps it."""
+    from django.http import HttpResponse
+
+    from config.embed_cookies import EmbedCookiesMiddleware
+
+    def sign_out(request):
+        response = HttpResponse()
+        response.delete_cookie(settings.SESSION_COOKIE_NAME)
+        return response
+
+    line = EmbedCookiesMiddleware(sign_out)(rf.post("/embed/anything/")).cookies[settings.SESSION_COOKIE_NAME].output()
+    assert "Max-Age=0" in line and "Partitioned" in line and "SameSite=None" in line
