@@ -128,3 +128,50 @@ class Ignore(models.Model):
             models.UniqueConstraint(fields=["user", "ignored"], name="ignore_once"),
             models.CheckConstraint(condition=~models.Q(user=models.F("ignored")), name="ignore_not_oneself"),
         ]
+
+
+# --- Signing in inside an embedded frame, and single sign-on (issue 16) ------------------------------
+
+
+class EmbedSigninCode(models.Model):
+    """A one-time code the sign-in popup hands the embedded frame (accounts.embed_views): the
+    frame exchanges it for a session of its own. Only its SHA-256 is kept, so whoever reads the
+    table cannot use a live code; it lives a minute and is deleted when used, and the delete's
+    row count is what makes it single use (accounts.services.signin_code_redeem)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires = models.DateTimeField(db_index=True)
+
+
+class SsoLink(models.Model):
+    """A news site's reader (`sub` under the site's key `kid`) and the forum account they sign in
+    as. The link is by (kid, sub), never by email, so a changed address never locks anyone out.
+    `made_account`: the account was created by a token, so its verified address is the site's
+    word, not the forum's (accounts.sso.services never links another site's token to it by email)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_links")
+    kid = models.CharField(max_length=100)
+    sub = models.CharField(max_length=255)
+    # The newest token's iat: only a newer one updates the account's name and email.
+    last_iat = models.BigIntegerField()
+    made_account = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kid", "sub"], name="sso_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kid}:{self.sub}"
+
+
+class SsoTokenSeen(models.Model):
+    """The jti of every accepted token until it expires: the unique constraint refuses a replay,
+    even of two copies sent at once. Rows past their expiry are purged as tokens come in."""
+
+    kid = models.CharField(max_length=100)
+    jti = models.CharField(max_length=255)
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kid", "jti"], name="sso_token_once")]

@@ -8,7 +8,9 @@ decide who may suspend whom, and log it, and call the writes here to do it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
+import secrets
 import unicodedata
 
 from django import forms
@@ -17,7 +19,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
-from .models import Ignore, User
+from .models import EmbedSigninCode, Ignore, User
 from .names import (
     INVISIBLE_CHARACTERS,
     ROLE_NAMES,
@@ -103,7 +105,7 @@ def user_get_or_create_imported(*, name: str) -> tuple[User, bool]:
     )
 
 
-def _free_username(base: str) -> str:
+def free_username(base: str) -> str:
     """`base`, or `base_2`, `base_3`...: the first that reads like no account's name."""
     candidate, number = base, 1
     while User.objects.named_like(candidate).exists():
@@ -128,7 +130,7 @@ def imported_account_get_or_create(*, key: str, name: str, username: str = "", e
     if existing is not None:
         return existing, False
     shown = name.strip() or username.strip()
-    login = _free_username(imported_username(username or shown))
+    login = free_username(imported_username(username or shown))
     display = shown if shown and not User.objects.named_like(shown).exists() else ""
     user = User.objects.create(
         username=login,
@@ -263,3 +265,40 @@ def ignore_remove(*, user: User, ignored: User) -> bool:
     """A reader's own preference, not anyone's content: the row goes."""
     deleted, _ = Ignore.objects.filter(user=user, ignored=ignored).delete()
     return bool(deleted)
+
+
+# --- The embedded frame's one-time sign-in codes (issue 16; accounts.embed_views) -----------------
+
+# Long enough for the popup to hand the code over and the frame to send it back, no longer.
+SIGNIN_CODE_SECONDS = 60
+
+
+def _code_digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def signin_code_issue(*, user: User, now) -> str:
+    """A one-time code that signs the embedded frame in as `user`, who is signed in first-party
+    in the popup. Only its digest is stored. Dead codes are cleared on the way."""
+    EmbedSigninCode.objects.filter(expires__lte=now).delete()
+    code = secrets.token_urlsafe(32)
+    EmbedSigninCode.objects.create(
+        digest=_code_digest(code), user=user, expires=now + datetime.timedelta(seconds=SIGNIN_CODE_SECONDS)
+    )
+    return code
+
+
+def signin_code_redeem(*, code, now) -> User | None:
+    """The account a live code was issued for, or None; the code is used up.
+
+    Single use rests on the delete's row count, not on the read before it: of two requests with
+    the same code, PostgreSQL makes the second DELETE wait for the first's row lock and then
+    find the row gone (0 rows), and SQLite runs writers one at a time. An expired code is left
+    for the purge: a refusal writes nothing."""
+    if not isinstance(code, str) or not code or len(code) > 100:
+        return None
+    row = EmbedSigninCode.objects.filter(digest=_code_digest(code)).select_related("user").first()
+    if row is None or row.expires <= now:
+        return None
+    deleted, _ = EmbedSigninCode.objects.filter(pk=row.pk).delete()
+    return row.user if deleted else None

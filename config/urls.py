@@ -10,6 +10,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The embedded frame's sign-in and single sign-on (issue 16); the frame itself is forum's.
+    path("embed/", include("accounts.embed_urls")),
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
 ]

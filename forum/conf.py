@@ -91,6 +91,9 @@ DEFAULTS: dict[str, object] = {
     # long, then serve it this much longer while it asks again. 0 turns the public header off.
     "SHARED_CACHE_SECONDS": 10,
     "SHARED_CACHE_STALE_SECONDS": 30,
+    # Single sign-on's keys (issue 16): JSON text from the environment, or a dict. accounts.sso
+    # reads it and accounts.checks validates it; listed here so forum.checks knows the name.
+    "SSO_KEYS": "",
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
@@ -110,6 +113,7 @@ MINIMUMS = {
 TYPES: dict[str, type | tuple[type, ...]] = {
     name: (list, tuple) if isinstance(value, list) else type(value) for name, value in DEFAULTS.items()
 }
+TYPES["SSO_KEYS"] = (str, dict)
 
 
 class ForumSettings:

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and messages middleware: it sees the cookies and Vary they set.
     "forum.http_cache.CacheControlMiddleware",
+    # Inside the session and CSRF middleware's answers: the embedded frame's cookies made
+    # partitioned, and the sign-in popup kept in touch with its opener (config/embed_cookies.py).
+    "config.embed_cookies.EmbedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -294,6 +297,14 @@ FORUM_WATCHED_WORDS = {
         r"\bf[’']?(?:ng|in|ing|ucking)\s+jews\b",
     ],
 }
+
+# --- Signing in inside the embedded frame, and single sign-on (issue 16) -------------------------
+# accounts/embed_views.py, accounts/sso/, config/embed_cookies.py; docs/embed-signin.md.
+# The news sites that may sign their readers in, as JSON: {"kid": {"alg": "HS256", "secret":
+# "..."}} or {"kid": {"alg": "RS256", "public_key": "PEM"}}. Empty: single sign-on is off.
+# Checked at start-up (accounts.checks): bad JSON or an unknown alg stops the start.
+FORUM_SSO_KEYS = os.environ.get("FORUM_SSO_KEYS", "")
+# --- end of issue 16's sign-in settings ----------------------------------------------------------
 
 # Logs go to stdout, one line per record, for the process manager to collect. `forum.requests`
 # gets a line per request (config/middleware.py) and `forum.moderation` one per moderation
