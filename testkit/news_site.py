@@ -35,12 +35,15 @@ def article_html(*, title: str, canonical: str = "", author: str = "Jane Reporte
 class NewsSite:
     def __init__(self):
         self.pages: dict[str, Page] = {}
-        self.hits: list[str] = []
+        self.hits: list[str] = []  # every request's path
+        self.fetches: list[str] = []  # the forum's own requests (forum.embed.fetch's User-Agent)
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's name
                 site.hits.append(self.path)
+                if self.headers.get("User-Agent", "").startswith("ForumEmbed/"):
+                    site.fetches.append(self.path)
                 page = site.pages.get(self.path) or site.pages.get(self.path.split("?")[0])
                 if page is None:
                     page = Page("not found", status=404)
