@@ -51,10 +51,11 @@ def _origin_or_url(url: str) -> str:
 
 
 def checked(page_url: str) -> str:
-    """The page's normalised address, once it is known to be on a listed origin (NotListed, or
-    BadPageURL, otherwise: nothing is looked up, created or fetched)."""
-    refuse_unlisted(page_url)
-    return normalise(page_url)
+    """The page's normalised address, once it is known to be on a listed origin (BadPageURL, or
+    NotListed, otherwise: nothing is looked up, created or fetched)."""
+    normal = normalise(page_url)
+    refuse_unlisted(normal)
+    return normal
 
 
 def article_for_page(page_url: str) -> Article:
@@ -68,19 +69,21 @@ def article_for_page(page_url: str) -> Article:
         return article
     lock = f"embed-creating:{hashlib.sha256(normal.encode()).hexdigest()}"
     if not counters.add(lock, 1, forum_settings.EMBED_FETCH_TIMEOUT_SECONDS * 3):
-        return _wait_for(normal) or _create(normal)
+        return _wait_for(normal, lock) or _create(normal)
     try:
         return _create(normal)
     finally:
         counters.delete(lock)
 
 
-def _wait_for(normal: str) -> Article | None:
+def _wait_for(normal: str, lock: str) -> Article | None:
+    """The article another request is creating, once it has; None if it gave up (its lock gone
+    with no article: this request tries itself, and meets the same refusal, if any)."""
     deadline = time.monotonic() + CREATING_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.2)
         article = selectors.article_of_page(normal)
-        if article is not None:
+        if article is not None or counters.get(lock) is None:
             return article
     return None
 

@@ -112,7 +112,8 @@ def article_page(request, slug, *, layout: Layout):
         # no CSRF token (but the frame's marker): the page is the same for all of them, and cached.
         cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at,
                        kind=layout.kind)
-        return _signed_out_response(request, response.content, layout)
+        if layout.signed_out_csrf:
+            return _signed_out_response(request, response.content, layout)
     return response
 
 
