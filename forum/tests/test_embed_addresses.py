@@ -89,3 +89,9 @@ def test_the_origins_come_from_the_environment_as_a_comma_separated_list(monkeyp
     finally:
         monkeypatch.delenv("FORUM_EMBED_ORIGINS")
         importlib.reload(base)
+
+
+def test_a_plain_http_origin_is_warned_about_in_production(settings):
+    settings.FORUM_EMBED_ORIGINS = ["http://news.example"]
+    warnings = [error for error in checks.run_checks() if error.id == "forum.W003"]
+    assert len(warnings) == 1 and "HTTPS" in warnings[0].msg
