@@ -35,6 +35,16 @@
   window.addEventListener("load", sendHeight);
   sendHeight();
 
+  // The frame does not scroll (it is as tall as the thread): to show a reply it asks the host page
+  // to scroll to it ("in reply to", "jump to the first new", a page of the thread at #discussion).
+  function showInHost(id) {
+    var target = id && document.getElementById(id);
+    if (!target || !parentOrigin || window.parent === window) return false;
+    var top = Math.round(target.getBoundingClientRect().top + window.scrollY);
+    window.parent.postMessage({ type: "forum:scroll", top: top }, parentOrigin);
+    return true;
+  }
+
   // Links --------------------------------------------------------------------------------------
   function staysInFrame(url) {
     if (url.origin !== location.origin) return false;
@@ -45,7 +55,16 @@
     if (event.defaultPrevented || !event.target.closest) return;
     var link = event.target.closest("a[href]");
     if (!link || (link.target && link.target !== "_self")) return;
-    if (staysInFrame(new URL(link.href, location.href))) return;
+    var url = new URL(link.href, location.href);
+    if (staysInFrame(url)) {
+      if (url.pathname === location.pathname && url.search === location.search && showInHost(url.hash.slice(1))) {
+        var focus = document.getElementById(url.hash.slice(1));
+        var card = focus && (focus.querySelector(".reply-card") || focus);
+        if (card && card.focus) card.focus({ preventScroll: true });
+        event.preventDefault();
+      }
+      return;
+    }
     link.target = "_blank";
     link.rel = ((link.rel || "") + " noopener").trim();
   });
@@ -127,6 +146,9 @@
 
   // Single sign-on: the host page's token came in the fragment, which no server logs.
   var sso = new URLSearchParams(location.hash.slice(1)).get("sso");
+  if (!sso && location.hash.length > 1) {
+    window.addEventListener("load", function () { showInHost(decodeURIComponent(location.hash.slice(1))); });
+  }
   if (sso) {
     window.history.replaceState(null, "", location.pathname + location.search);
     if (!signedIn && signin) {

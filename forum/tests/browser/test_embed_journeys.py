@@ -13,11 +13,11 @@ from testkit.news_site import NewsSite, Page, article_html
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def host_page(site, live_server, path, *, title="A story with a discussion"):
+def host_page(site, live_server, path, *, title="A story with a discussion", tail=""):
     snippet = (f'<div data-forum-thread data-url="{site.url(path)}"></div>'
                f'<script src="{live_server.url}/embed.js" async></script>'
                f'<noscript><a href="{live_server.url}/embed/open/?url={site.url(path)}">Read the discussion</a></noscript>')
-    site.pages[path] = Page(article_html(title=title, extra_body=snippet))
+    site.pages[path] = Page(article_html(title=title, extra_body=snippet + tail))
 
 
 @pytest.fixture
@@ -97,3 +97,45 @@ def test_a_site_not_on_the_list_gets_no_thread_and_makes_no_article(open_page, n
         assert unlisted.fetches == [] and news.fetches == []
     finally:
         unlisted.close()
+
+
+def test_in_thread_links_scroll_the_host_page_and_other_links_open_a_new_tab(open_page, news, live_server, make_article,
+                                                                             make_reply):
+    article = make_article(title="A story with a discussion")
+    Article.objects.filter(pk=article.pk).update(page_url=news.url("/story"))
+    parent = make_reply(article=article, body="Up here")
+    child = parent
+    for n in range(6):
+        child = make_reply(article=article, parent=child, body=f"Further down {n} " + "words " * 60)
+    host_page(news, live_server, "/story", tail='<div style="height:3000px">More of the news site</div>')
+    page = open_page()
+    page.goto(news.url("/story"))
+    thread = page.frame_locator("div[data-forum-thread] iframe")
+    expect(thread.locator(f"#r{child.pk}")).to_be_visible()
+    page.wait_for_function("document.querySelector('div[data-forum-thread] iframe').offsetHeight > 900")
+    inner = next(frame for frame in page.frames if "/embed/thread/" in frame.url)
+
+    def parent_top():  # where the parent's card is in the host page's window
+        inside = inner.evaluate(f"document.getElementById('r{child.parent_id}').getBoundingClientRect().top")
+        return page.evaluate("document.querySelector('div[data-forum-thread] iframe').getBoundingClientRect().top") + inside
+
+    link = thread.locator(f"#r{child.pk} .in-reply-to a")
+    link.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 200)")  # the parent's card now above the window's top
+    assert parent_top() < 0
+    link.click()
+    for _ in range(50):
+        if abs(parent_top() - 16) < 3:
+            break
+        page.wait_for_timeout(100)
+    assert abs(parent_top() - 16) < 3  # the host page scrolled the parent's card to the top
+    assert "/embed/thread/" in inner.url  # the frame stayed where it was
+
+    # A link off the thread (the author's profile) opens the forum in a new tab; the frame stays.
+    with page.expect_popup() as opened:
+        thread.locator(f"#r{parent.pk} > .reply-card .reply-author").click()
+    profile = opened.value
+    profile.wait_for_load_state()
+    assert "/u/" in profile.url
+    assert profile.evaluate("window.opener") is None  # rel="noopener"
+    assert "/embed/thread/" in inner.url
