@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from forum.threads.models import Article
 from testkit.news_site import NewsSite, Page, article_html
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
