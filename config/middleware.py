@@ -33,6 +33,14 @@ _POLICY = [
     "frame-ancestors 'none'",
 ]
 CONTENT_SECURITY_POLICY = "; ".join(_POLICY)
+
+
+def framed_policy(ancestors: list[str] | str) -> str:
+    """The same policy for a page that may be framed (forum.embed): frame-ancestors names who
+    may frame it, in place of 'none'. Such a view sets it itself (the middleware keeps a view's
+    header) and is exempt from X-Frame-Options, which cannot name origins."""
+    sources = ancestors if isinstance(ancestors, str) else " ".join(ancestors) or "'none'"
+    return "; ".join(f"frame-ancestors {sources}" if rule.startswith("frame-ancestors") else rule for rule in _POLICY)
 # Django 5.2's own admin needs nothing looser (its templates pass data in data-* attributes and
 # JSON blocks; its scripts set styles through the DOM, which CSP does not govern). But
 # django-mptt's admin indents the reply tree with style="text-indent:..." attributes, and without

@@ -93,3 +93,28 @@ def site_url_is_where_the_site_is(app_configs, **kwargs):
 def _type_name(expected) -> str:
     kinds = expected if isinstance(expected, tuple) else (expected,)
     return " or ".join(kind.__name__ for kind in kinds)
+
+
+@register()
+def embed_origins_are_origins(app_configs, **kwargs):
+    """FORUM_EMBED_ORIGINS: each an origin, scheme and host (and port), as the browser sends it in
+    frame-ancestors and postMessage; a path or a typo would silently refuse every embed."""
+    from .embed.addresses import BadPageURL, origin_of
+
+    origins = forum_settings.EMBED_ORIGINS
+    if not isinstance(origins, (list, tuple)):
+        return []  # settings_have_the_right_types says so
+    errors = []
+    for origin in origins:
+        try:
+            ok = isinstance(origin, str) and origin_of(origin) == origin.rstrip("/").lower()
+            ok = ok and urlsplit(origin).path in ("", "/") and not urlsplit(origin).query
+        except BadPageURL:
+            ok = False
+        if not ok:
+            errors.append(Error(f"FORUM_EMBED_ORIGINS: {origin!r} is not an origin such as https://news.example",
+                                id="forum.E007", hint="Scheme and host (and a port other than the default), no path."))
+        elif not settings.DEBUG and origin.startswith("http://"):
+            errors.append(Warning(f"FORUM_EMBED_ORIGINS: {origin!r} is not HTTPS: the frame's sign-in needs "
+                                  "a secure page (docs/embed.md)", id="forum.W003"))
+    return errors

@@ -94,6 +94,16 @@ DEFAULTS: dict[str, object] = {
     # Single sign-on's keys (issue 16): JSON text from the environment, or a dict. accounts.sso
     # reads it and accounts.checks validates it; listed here so forum.checks knows the name.
     "SSO_KEYS": "",
+    # Embedding (forum.embed, docs/embed.md): the origins ("https://news.example") whose pages may
+    # show a discussion in a frame. Empty: nothing may embed the forum.
+    "EMBED_ORIGINS": [],
+    # Articles created for embedded pages, at most this many per origin per window (counted in the
+    # cache): a script on a listed site cannot make the forum fetch and create without end.
+    "EMBED_CREATE_RATE": 30,
+    "EMBED_CREATE_RATE_SECONDS": 3600,
+    # The fetch of a page to create its article: given up after this long, refused past this size.
+    "EMBED_FETCH_TIMEOUT_SECONDS": 5,
+    "EMBED_FETCH_MAX_BYTES": 2 * 1024 * 1024,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
@@ -106,6 +116,8 @@ MINIMUMS = {
     "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
     "RECOMMEND_RATE": 1, "RECOMMEND_RATE_SECONDS": 1,
+    "EMBED_CREATE_RATE": 1, "EMBED_CREATE_RATE_SECONDS": 1, "EMBED_FETCH_TIMEOUT_SECONDS": 1,
+    "EMBED_FETCH_MAX_BYTES": 1024,
     "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,
 }
 

@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from config.replicas import replica_reads
 
+from .embed import views as embed
 from .moderation import views as moderation
 from .notifications import views as notifications
 from .posting import views as posting
@@ -49,6 +50,13 @@ urlpatterns = [
     path("articles/<slug:slug>/follow/", notifications.follow, name="follow"),
     path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification"),
+    # Embedding (issue 16, docs/embed.md): the thread in a news site's frame, counts, oEmbed.
+    # /embed.js and /embed/count.js are files (static/root/, served by WhiteNoise).
+    path("embed/thread/", embed.thread, name="embed_thread"),
+    path("embed/open/", embed.open_thread, name="embed_open"),
+    path("embed/counts.json", embed.counts_json, name="embed_counts"),
+    path("embed/reply/<int:pk>/", embed.reply, name="embed_reply"),
+    path("oembed", embed.oembed, name="oembed"),
     # Moderation
     path("replies/<int:pk>/flag/", moderation.flag, name="flag"),
     path("moderation/", moderation.queue, name="moderation_queue"),

@@ -281,6 +281,10 @@ ENV_FORUM_SETTINGS = {
     "FORUM_THREAD_VERSION_TRUST_SECONDS": int,
     "FORUM_SHARED_CACHE_SECONDS": int,
     "FORUM_SHARED_CACHE_STALE_SECONDS": int,
+    # The sites that may embed the discussion (docs/embed.md): comma-separated origins.
+    "FORUM_EMBED_ORIGINS": lambda value: [item.strip() for item in value.split(",") if item.strip()],
+    "FORUM_EMBED_CREATE_RATE": int,
+    "FORUM_EMBED_CREATE_RATE_SECONDS": int,
 }
 for _name, _parse in ENV_FORUM_SETTINGS.items():
     if os.environ.get(_name):

@@ -29,6 +29,8 @@ class ExtractedArticle:
     byline: str = ""
     source: str = ""
     published_on: datetime.date | None = None
+    # The page's own <link rel="canonical"> (or og:url), when it names an http(s) address.
+    canonical: str = ""
 
 
 def check_url(url: str) -> str:
@@ -72,7 +74,15 @@ def extract_article(page: bytes | str, *, url: str) -> ExtractedArticle:
         byline=((meta.author or "") if meta else "")[:200],
         source=((meta.sitename or "") if meta else "")[:200] or (urlsplit(url).hostname or ""),
         published_on=_date(meta.date if meta else None),
+        canonical=_canonical(meta.url if meta else None),
     )
+
+
+def _canonical(url: str | None) -> str:
+    try:
+        return check_url(url) if url else ""
+    except Refused:
+        return ""
 
 
 def _date(text: str | None) -> datetime.date | None:

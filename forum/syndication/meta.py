@@ -5,7 +5,9 @@ signed-out article page is cached and served to every host alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from forum.threads.models import Article, Reply
@@ -23,6 +25,7 @@ class PageMeta:
     title: str
     description: str
     kind: str = "article"  # og:type
+    oembed: str = ""  # a reply's oEmbed description (forum.embed.views.oembed), for discovery
 
 
 def _summary(text: str) -> str:
@@ -46,4 +49,10 @@ def for_reply(reply: Reply) -> PageMeta:
         url=absolute_url(reply.get_absolute_url()),
         title=f"{reply.author.public_name} on “{reply.article.title}”",
         description=placeholder_for(reply) or _summary(reply.body),
+        oembed=_oembed_url(reply) if reply.status == reply.Status.PUBLISHED else "",
     )
+
+
+def _oembed_url(reply: Reply) -> str:
+    permalink = absolute_url(reply.get_absolute_url())
+    return absolute_url(reverse("forum:oembed")) + "?" + urlencode({"url": permalink, "format": "json"})

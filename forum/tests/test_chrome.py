@@ -46,9 +46,9 @@ def draws(monkeypatch):
     calls = []
     real = chrome.draw
 
-    def counted(request, context):
+    def counted(request, context, **kwargs):
         calls.append(request.user.pk)
-        return real(request, context)
+        return real(request, context, **kwargs)
 
     monkeypatch.setattr(chrome, "draw", counted)
     return calls

@@ -222,3 +222,34 @@ def activity_set(slug: str, record: dict, *, drawn_at: str | None) -> None:
     """Keep `record`, read after version `drawn_at` was (a write since makes it stale at once)."""
     if enabled() and drawn_at is not None:
         cache.set(_activity_key(slug), (drawn_at, record), forum_settings.THREAD_CACHE_SECONDS)
+
+
+# --- Embedded pages' reply counts (issue 16, forum.embed.counts): kept by version too ----------
+
+
+def _count_key(slug: str) -> str:
+    return f"thread-count:{slug}"
+
+
+def counts_get(slugs) -> tuple[dict[str, int], dict[str, str | None]]:
+    """({slug: its reply count kept at the thread's present version}, {slug: that version or
+    None}) for many threads in one round trip and no query. A write bumps the version
+    (`bump`), so its thread's count is read again at once."""
+    slugs = list(dict.fromkeys(slugs))
+    if not enabled() or not slugs:
+        return {}, {}
+    found = cache.get_many([_version_key(slug) for slug in slugs] + [_count_key(slug) for slug in slugs])
+    counts, versions = {}, {}
+    for slug in slugs:
+        current, entry = found.get(_version_key(slug)), found.get(_count_key(slug))
+        versions[slug] = current
+        if current is not None and entry is not None and entry[0] == current:
+            counts[slug] = entry[1]
+    return counts, versions
+
+
+def counts_set(counts: dict[str, int], *, drawn_at: dict[str, str | None]) -> None:
+    """Keep each count, read after the version in `drawn_at` was (a write since makes it stale)."""
+    if enabled():
+        cache.set_many({_count_key(slug): (drawn_at[slug], count) for slug, count in counts.items()
+                        if drawn_at.get(slug) is not None}, forum_settings.THREAD_CACHE_SECONDS)

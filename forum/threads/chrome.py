@@ -52,10 +52,11 @@ def follow_button(following: bool) -> dict:
             "label": "Following: stop" if following else "Follow this discussion"}
 
 
-def draw(request, context: dict) -> tuple[str, ...] | None:
+def draw(request, context: dict, *, template: str = "forum/article.html") -> tuple[str, ...] | None:
     """The page of `context` (views._article_context, for this reader) as pieces: text at even
     places, the names of the reader's parts at odd ones. None when a part is not found exactly
-    where expected (the page is then drawn for every reader)."""
+    where expected (the page is then drawn for every reader). `template`: the article page's, or
+    the embedded frame's (forum.embed), which prints the same parts."""
     marked_thread = replace(context["thread"], first_new=SimpleNamespace(reply=SimpleNamespace(pk=0)), new_count=2)
     marked = dict(
         context,
@@ -67,7 +68,7 @@ def draw(request, context: dict) -> tuple[str, ...] | None:
         unread_notifications=notifications.unread_count(request.user),
         is_moderator=False,
     )
-    html = render_to_string("forum/article.html", marked, request=request)
+    html = render_to_string(template, marked, request=request)
     slots = {
         "account": _render(ACCOUNT, _account_context(request.user, marked["unread_notifications"])),
         "new_replies": _render(NEW_REPLIES, {"thread": marked_thread}),

@@ -51,6 +51,10 @@ class Article(models.Model):
     locked = models.BooleanField(default=False, help_text="No new replies while locked.")
     # Where the article lives on the web: importers match a Disqus thread or a saved page by it.
     link = models.URLField(max_length=500, blank=True, help_text="The article's address on its own site.")
+    # The normalised address of the news site's page that embeds this discussion
+    # (forum.embed.addresses): one page, one thread. Empty for articles not embedded.
+    page_url = models.CharField(max_length=500, null=True, blank=True, unique=True, editable=False,
+                                help_text="The page that embeds this discussion, normalised.")
     # An imported article waits here for an editor to review it; only staff can see a draft.
     draft = models.BooleanField(default=False, help_text="Hidden from readers until an editor publishes it.")
     # The discussion's own rules (forum.policy and the article_rules hook apply them; a

@@ -76,7 +76,9 @@ def thread_url(base: str, page: int, sort: str) -> str:
         params.append(f"page={page}")
     if sort != DEFAULT_SORT:
         params.append(f"sort={sort}")
-    return base + ("?" + "&".join(params) if params else "")
+    # The frame's base carries its page's address already (/embed/thread/?url=...).
+    joint = "&" if "?" in base else "?"
+    return base + (joint + "&".join(params) if params else "")
 
 
 def nav(base: str, thread) -> ThreadNav:

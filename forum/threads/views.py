@@ -4,12 +4,15 @@ of a page, and a person's replies."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +32,33 @@ from .navigation import BadThreadQuery, answers_from, nav, thread_query, thread_
 
 REPLIES_PER_PROFILE_PAGE = 50
 
+# Where the signed-out page's CSRF token goes in a layout that carries one (the frame's): the page
+# is kept with this marker, and each reader's token put in its place (as forum.threads.chrome does).
+CSRF_MARK = "\x00csrf\x00"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The page an article's thread is drawn in: the article page, or the embedded frame
+    (forum.embed). The thread, its caching and its query counts are the same in both."""
+
+    template: str
+    kind: str  # the signed-out page's kind in the page cache
+    base_url: Callable  # article -> the address the sort and page links build on
+    place_url: Callable  # article -> where "N new replies — show" leads ("" to reload)
+    # Signed-out pages carry a CSRF token (the frame posts its sign-in with one): kept with a
+    # marker, each reader's token put in per request, so the page is still drawn once per version.
+    signed_out_csrf: bool = False
+    extra: Callable = lambda article: {}  # article -> what else the template is given
+
+
+ARTICLE = Layout(
+    template="forum/article.html",
+    kind="article-page",
+    base_url=lambda article: article.get_absolute_url(),
+    place_url=lambda article: reverse("forum:reply_in_thread", kwargs={"slug": article.slug, "pk": 0}),
+)
+
 
 @shared_when_signed_out
 @replica_reads
@@ -39,6 +69,11 @@ def home(request):
 @shared_when_signed_out
 @replica_reads
 def article(request, slug):
+    return article_page(request, slug, layout=ARTICLE)
+
+
+def article_page(request, slug, *, layout: Layout):
+    """The article's page of its thread in `layout`; see docs/architecture.md, path 2."""
     signed_in = request.user.is_authenticated
     # A visitor with a message waiting (say "You have signed out.") gets a page drawn for them.
     cacheable = not signed_in and not messages.get_messages(request)
@@ -49,13 +84,13 @@ def article(request, slug):
         return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
     drawn_at = None
     if cacheable:
-        content, drawn_at = cache.page_get(slug, page, sort)
+        content, drawn_at = cache.page_get(slug, page, sort, kind=layout.kind)
         if content is not None:
-            return HttpResponse(content)
+            return _signed_out_response(request, content, layout)
     # Moderators, and readers offered no Reply or Flag (suspended), get a page drawn for them.
     barred = signed_in and policy.account_refusal(request.user) is not None
     if signed_in and cache.enabled() and not policy.is_moderator(request.user) and not barred:
-        return _member_page(request, slug, page, sort)
+        return _member_page(request, slug, page, sort, layout)
     # A page about to be cached is stored under the thread's present version, which a lagging
     # replica may not have reached yet: it is drawn from the primary (config/replicas.py).
     with primary_reads() if cacheable and cache.enabled() else nullcontext():
@@ -69,15 +104,26 @@ def article(request, slug):
             return _no_such_page(request, article)
         new_after = services.visit_open(user=request.user, article=article, at=timezone.now()) if signed_in else None
         thread = presenters.thread_page(rows, article=article, viewer=viewer, new_after=new_after)
-        response = _article_page(request, article, thread, presenters.thread_html(thread), page=page, sort=sort)
+        extra = {"csrf_token": CSRF_MARK} if cacheable and layout.signed_out_csrf else {}
+        response = _article_page(request, article, thread, presenters.thread_html(thread), page=page, sort=sort,
+                                 layout=layout, **extra)
     if cacheable:
         # No form for signed-out readers ("Reply to the article" links to the reply page), so
-        # no CSRF token: the page is the same for all of them, and cached.
-        cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at)
+        # no CSRF token (but the frame's marker): the page is the same for all of them, and cached.
+        cache.page_set(article=article, page=page, sort=sort, content=response.content, drawn_at=drawn_at,
+                       kind=layout.kind)
+        if layout.signed_out_csrf:
+            return _signed_out_response(request, response.content, layout)
     return response
 
 
-def _member_page(request, slug, page, sort):
+def _signed_out_response(request, content: bytes, layout: Layout) -> HttpResponse:
+    if layout.signed_out_csrf:
+        return HttpResponse(content.replace(CSRF_MARK.encode(), get_token(request).encode()))
+    return HttpResponse(content)
+
+
+def _member_page(request, slug, page, sort, layout):
     """A signed-in reader's page: the members' shared thread, drawn once per version, with this
     reader's own and new replies laid over it (forum.threads.overlay). The article comes with it:
     every change to an article bumps its thread's version."""
@@ -103,25 +149,30 @@ def _member_page(request, slug, page, sort):
         user=request.user, article=article, at=timezone.now(), recommended=True
     )
     laid = overlay.apply(shared, viewer=request.user, new_after=new_after, rows=rows, recommended=recommended)
-    return _member_response(request, shared, laid, page=page, sort=sort, following=following)
+    return _member_response(request, shared, laid, page=page, sort=sort, following=following, layout=layout)
 
 
-def _member_response(request, shared, laid, *, page, sort, following):
+def _member_response(request, shared, laid, *, page, sort, following, layout):
     """The page around the laid thread: from the chrome kept with the shared thread, drawn at the
     first request (forum.threads.chrome); drawn here when a message waits for the reader."""
     article = shared.article
     if messages.get_messages(request):
-        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following,
+                             layout=layout)
     refusal = _reply_refusal(article)
     key = refusal.message if refusal is not None else None
+    if layout is not ARTICLE:  # the frame's chrome is kept beside the article page's
+        key = (layout.template, key)
     # Not an attribute read: a Shared kept in Redis before the chrome existed has none (a deploy).
     kept = vars(shared).setdefault("chromes", {})
     if key not in kept:
-        context = _article_context(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
-        kept[key] = chrome.draw(request, context)
+        context = _article_context(request, article, laid.thread, laid.html, page=page, sort=sort, following=following,
+                                   layout=layout)
+        kept[key] = chrome.draw(request, context, template=layout.template)
     pieces = kept[key]
     if pieces is None:
-        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following)
+        return _article_page(request, article, laid.thread, laid.html, page=page, sort=sort, following=following,
+                             layout=layout)
     return HttpResponse(chrome.splice(pieces, request=request, thread=laid.thread, thread_html=laid.html,
                                       following=following))
 
@@ -131,18 +182,21 @@ def _reply_refusal(article):
     return policy.answer_refusal(article=article, article_locked=article.locked, parent=None, branch_locked=False)
 
 
-def _article_page(request, article, thread, thread_html, *, page, sort, following=None):
-    context = _article_context(request, article, thread, thread_html, page=page, sort=sort, following=following)
-    return render(request, "forum/article.html", context)
+def _article_page(request, article, thread, thread_html, *, page, sort, following=None, layout=ARTICLE, **extra):
+    context = _article_context(request, article, thread, thread_html, page=page, sort=sort, following=following,
+                               layout=layout)
+    return render(request, layout.template, {**context, **extra})
 
 
-def _article_context(request, article, thread, thread_html, *, page, sort, following=None):
+def _article_context(request, article, thread, thread_html, *, page, sort, following=None, layout=ARTICLE):
     context = {
         "article": article,
-        "article_body": presenters.article_body(article),
+        "article_body": presenters.article_body(article) if layout is ARTICLE else "",
         "thread": thread,
         "thread_html": thread_html,
-        "nav": nav(article.get_absolute_url(), thread),
+        "nav": nav(layout.base_url(article), thread),
+        "place_url": layout.place_url(article),
+        **layout.extra(article),
         "meta": page_meta.for_article(article, page=page, sort=sort),
         "reply_refusal": _reply_refusal(article),
     }
