@@ -91,6 +91,15 @@ DEFAULTS: dict[str, object] = {
     # long, then serve it this much longer while it asks again. 0 turns the public header off.
     "SHARED_CACHE_SECONDS": 10,
     "SHARED_CACHE_STALE_SECONDS": 30,
+    # Your data (forum.privacy): days between asking to delete an account and its anonymisation,
+    # during which signing in offers to cancel; 0 deletes at once.
+    "ACCOUNT_DELETION_GRACE_DAYS": 7,
+    # An account without a usable password (SSO, claimed imports) proves it is its owner by a
+    # sign-in this recent before it may ask for its deletion.
+    "ACCOUNT_DELETION_FRESH_SIGNIN_MINUTES": 10,
+    # One archive of your data per this many hours; its emailed link works this many days.
+    "DATA_EXPORT_INTERVAL_HOURS": 24,
+    "DATA_EXPORT_LINK_DAYS": 7,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
@@ -103,6 +112,7 @@ MINIMUMS = {
     "REPLY_MAX_LENGTH": 1, "PAGE_SIZE": 1, "DISPLAY_DEPTH": 1, "FLAG_HOLD_THRESHOLD": 1, "FLAG_WEIGHT": 1,
     "FLAG_WEIGHT_NEW_ACCOUNT": 1,
     "RECOMMEND_RATE": 1, "RECOMMEND_RATE_SECONDS": 1,
+    "DATA_EXPORT_INTERVAL_HOURS": 1, "DATA_EXPORT_LINK_DAYS": 1, "ACCOUNT_DELETION_FRESH_SIGNIN_MINUTES": 1,
     "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,
 }
 
