@@ -112,9 +112,10 @@ def _replace_all(text: str, needles, by: str) -> str:
 def sessions_delete(user_id: int) -> int:
     """Every session signed in as the account. Django's database sessions store the user's id
     encoded in the session's data, so each live session is read: a scan, in a task, not a page."""
+    store = Session.get_session_store_class()()
     doomed = []
     for key, data in Session.objects.values_list("session_key", "session_data").iterator():
-        decoded = Session.objects.decode(data)
+        decoded = store.decode(data)
         if str(decoded.get("_auth_user_id", "")) == str(user_id):
             doomed.append(key)
     return Session.objects.filter(session_key__in=doomed).delete()[0]
