@@ -259,6 +259,33 @@ def test_a_wrong_password_is_refused_and_nothing_is_written(client, make_user):
 
 
 @pytestmark_unit
+def test_guessing_the_password_is_limited(client, make_user):
+    alice = make_user("alice")
+    client.force_login(alice)
+    statuses = [client.post(DELETE, {"password": f"guess {n}"}).status_code for n in range(11)]
+    assert statuses == [400] * 10 + [429]
+    assert "Too many tries" in client.post(DELETE, {"password": PASSWORD}).content.decode()
+    alice.refresh_from_db()
+    assert alice.deletion_due_at is None
+
+
+@pytestmark_unit
+def test_imported_accounts_they_claimed_are_anonymised_too(make_user, django_capture_on_commit_callbacks, settings):
+    from forum.privacy import services
+
+    settings.FORUM_ACCOUNT_DELETION_GRACE_DAYS = 0
+    imported, _ = account_services.imported_account_get_or_create(
+        key="disqus:oldzeb", name="Old Zebulon", email="alice@example.com")
+    alice = make_user("alice")
+    account_services.imported_accounts_claim(user=alice, email="alice@example.com", now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deletion_request(user=alice)
+    imported.refresh_from_db()
+    assert imported.username == f"deleted-{imported.pk}" and imported.display_name == ""
+    assert imported.claim_email == "" and imported.import_key is None
+
+
+@pytestmark_unit
 def test_an_account_without_a_password_needs_a_fresh_sign_in(client, make_user):
     alice = make_user("alice")
     alice.set_unusable_password()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -86,6 +87,11 @@ def delete(request):
         error = _("Your account's deletion is already planned. You can cancel it below.")
         return render(request, "privacy/delete.html", _delete_context(request, refusal=error), status=400)
     if user.has_usable_password():
+        # allauth's limit on re-entering a password (10 a minute per account, in the cache): a
+        # borrowed session cannot guess the password here faster than on allauth's own pages.
+        if not ratelimit.consume(request, action="reauthenticate", user=user):
+            error = _("Too many tries. Wait a minute and try again.")
+            return render(request, "privacy/delete.html", _delete_context(request, refusal=error), status=429)
         if not user.check_password(request.POST.get("password", "")):
             error = _("That is not your password. Nothing was changed.")
             return render(request, "privacy/delete.html", _delete_context(request, refusal=error), status=400)
