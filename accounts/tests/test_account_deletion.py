@@ -9,8 +9,10 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.management import call_command
@@ -117,6 +119,10 @@ def test_after_the_grace_period_the_account_is_anonymised_and_named_in_no_row(
     suspensions.user_ban(user=alice, moderator=mod, reason=f"{USERNAME} was warned", until=timezone.now() + timedelta(days=1))
     people.note_add(user=alice, moderator=mod, text=f"Wrote from {EMAIL}")
     _password_reset_mail(client, EMAIL)
+    LogEntry.objects.create(  # an admin changed her account once
+        user=mod, content_type=ContentType.objects.get_for_model(User), object_id=str(alice.pk),
+        object_repr=str(alice), action_flag=CHANGE, change_message='[{"changed": {"fields": ["Display name"]}}]',
+    )
     elsewhere = Client()
     elsewhere.force_login(alice)  # signed in on another device too
     client.force_login(alice)

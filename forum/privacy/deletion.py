@@ -7,7 +7,8 @@ What goes and what stays, and why, is in docs/privacy.md. In short:
   no email, no names and an unusable password; so do the imported accounts they claimed;
 - each reply stays in its place as a "[deleted]" tombstone, its history purged;
 - their sessions, email addresses, notifications, follows, visits, ignores, recommendations,
-  archives and PERSONAL_ROWS go; the queue's rows that name them go;
+  archives and PERSONAL_ROWS go; the queue's rows that name them go; the admin's history names
+  nobody;
 - their flags stay, as moderation records, without their words;
 - the moderation log and notes keep action, ids and times, not words (moderation.log.redact_about);
 - others' replies that @mention them or quote them by name get `@deleted-<id>` instead.
@@ -23,6 +24,7 @@ import re
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
@@ -90,6 +92,8 @@ def anonymise(user, *, keep_reason_of: int | None = None) -> None:
             if entry is not None and not _names_any(entry.reason, needles):
                 keep = [entry.pk]
         redact_about(user_id=user.pk, keep_reasons_of=keep)
+        for claimed_id in User.objects.filter(claimed_by=user).values_list("pk", flat=True):
+            redact_about(user_id=claimed_id)  # the entries of an import, about the same person
         _anonymise_rows(user)
         tasks_purge(needles)
         sessions_delete(user.pk)  # one made while this ran (the account was already inactive)
@@ -211,6 +215,9 @@ def _remove_rows(user, needles) -> None:
         text = _replace_all(note.text, needles, TOMBSTONE)
         if text != note.text:
             Notification.objects.filter(pk=note.pk).update(text=text)
+    # The admin's history of changes to their account keeps what was done, not the name it had.
+    if needles:
+        LogEntry.objects.filter(object_repr__iregex="|".join(re.escape(n) for n in needles)).update(object_repr=TOMBSTONE)
     # Their flags stay: they are moderation records, and they weighed on decisions and scores.
     # The words they wrote in them go.
     Flag.objects.filter(flagger=user).exclude(text="").update(text="")
