@@ -63,6 +63,11 @@ class User(AbstractUser):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_accounts", editable=False
     )
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Account deletion (forum.privacy): when the anonymisation is due, while the person may still
+    # cancel it by signing in; loaded with the user on every request (accounts.backends), so the
+    # offer to cancel costs no query. `deleted_at`: when the account was anonymised.
+    deletion_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

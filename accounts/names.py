@@ -92,3 +92,20 @@ def reserved_forms(name: str) -> set[str]:
 
 
 _TRAILING_DIGITS = re.compile(r"[\W_\d]+$")
+
+
+# --- The names of deleted accounts ----------------------------------------------------------------
+
+# A deleted account is renamed "deleted-<its id>" (forum.privacy.deletion). Nobody may take a name
+# that reads like one, or plain "deleted": it would pass for a deleted account, or a deleted
+# account for them. canonical_name folds 0 and 1 into o and l, hence those letters.
+DELETED_PREFIX = "deleted-"
+_DELETED_FORM = re.compile(r"^deleted[0-9lo]*$")
+
+
+def deleted_name(user_id: int) -> str:
+    return f"{DELETED_PREFIX}{user_id}"
+
+
+def reads_as_deleted(name: str) -> bool:
+    return any(_DELETED_FORM.match(form) for form in (canonical_name(name), skeleton_name(name)))

@@ -25,6 +25,7 @@ from .names import (
     ROLE_NAMES,
     canonical_name,
     has_invisible_characters,
+    reads_as_deleted,
     reserved_forms,
     skeleton_name,
 )
@@ -78,7 +79,7 @@ def check_name_available(name: str, *, user: User | None = None) -> None:
         return
     # An account keeps the name it has (an operator's "admin" made by createsuperuser).
     unchanged = user is not None and user.pk is not None and name in (user.username, user.display_name)
-    if not unchanged and reserved_forms(name) & _reserved_names():
+    if not unchanged and (reserved_forms(name) & _reserved_names() or reads_as_deleted(name)):
         raise NameRefused(NAME_RESERVED, code="name_reserved")
     others = User.objects.named_like(name)
     if user is not None and user.pk is not None:

@@ -13,6 +13,7 @@ urlpatterns = [
     # The embedded frame's sign-in and single sign-on (issue 16); the frame itself is forum's.
     path("embed/", include("accounts.embed_urls")),
     path("", include("accounts.urls")),
+    path("", include("forum.privacy.urls")),
     path("", include("forum.urls")),
 ]
 

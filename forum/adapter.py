@@ -49,6 +49,16 @@ class ForumAccountAdapter(AccountAdapter):
     def get_email_verification_redirect_url(self, email_address) -> str:
         return _draft_url(self.request) or super().get_email_verification_redirect_url(email_address)
 
+    # Signing in while the account's deletion is pending lands on the page that offers to cancel
+    # it (forum.privacy), unless the sign-in was on the way somewhere (?next=): then the message
+    # forum.privacy.receivers leaves says it.
+    def get_login_redirect_url(self, request) -> str:
+        if getattr(request.user, "deletion_due_at", None) is not None:
+            from django.urls import reverse
+
+            return reverse("privacy:delete")
+        return super().get_login_redirect_url(request)
+
 
 def _draft_url(request) -> str:
     """The page of the reply this browser kept as a draft (forum.posting.views), if any."""

@@ -9,6 +9,7 @@ class ForumConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
         from .notifications import receivers  # noqa: F401 - connects the notifications to the signals
+        from .privacy import receivers as privacy_receivers  # noqa: F401 - the offer to cancel a deletion
 
         post_migrate.connect(_restore_search_triggers, sender=self)
 

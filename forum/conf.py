@@ -104,6 +104,15 @@ DEFAULTS: dict[str, object] = {
     # The fetch of a page to create its article: given up after this long, refused past this size.
     "EMBED_FETCH_TIMEOUT_SECONDS": 5,
     "EMBED_FETCH_MAX_BYTES": 2 * 1024 * 1024,
+    # Your data (forum.privacy): days between asking to delete an account and its anonymisation,
+    # during which signing in offers to cancel; 0 deletes at once.
+    "ACCOUNT_DELETION_GRACE_DAYS": 7,
+    # An account without a usable password (SSO, claimed imports) proves it is its owner by a
+    # sign-in this recent before it may ask for its deletion.
+    "ACCOUNT_DELETION_FRESH_SIGNIN_MINUTES": 10,
+    # One archive of your data per this many hours; its emailed link works this many days.
+    "DATA_EXPORT_INTERVAL_HOURS": 24,
+    "DATA_EXPORT_LINK_DAYS": 7,
 }
 
 # Settings below 1 would break a page (no page size, no depth) or the rule (a threshold of 0).
@@ -118,6 +127,7 @@ MINIMUMS = {
     "RECOMMEND_RATE": 1, "RECOMMEND_RATE_SECONDS": 1,
     "EMBED_CREATE_RATE": 1, "EMBED_CREATE_RATE_SECONDS": 1, "EMBED_FETCH_TIMEOUT_SECONDS": 1,
     "EMBED_FETCH_MAX_BYTES": 1024,
+    "DATA_EXPORT_INTERVAL_HOURS": 1, "DATA_EXPORT_LINK_DAYS": 1, "ACCOUNT_DELETION_FRESH_SIGNIN_MINUTES": 1,
     "SEARCH_PAGE_SIZE": 1, "SEARCH_MAX_QUERY_LENGTH": 1, "SEARCH_MAX_TERMS": 1, "FEED_LENGTH": 1,
 }
 

@@ -1,8 +1,8 @@
 """The refusals a service can answer with. Each carries the message the user is shown, as it is.
 
-Five kinds, because a user (and a client) needs to tell them apart: what was asked cannot be done
+Six kinds, because a user (and a client) needs to tell them apart: what was asked cannot be done
 (Refused), not by you (Forbidden), not here (NotFound), not any more (Conflict: someone else
-changed it first), not yet (RateLimited). forum.web maps them to HTTP statuses, in one place;
+changed it first), not any longer (Gone: an expired link), not yet (RateLimited). forum.web maps them to HTTP statuses, in one place;
 nothing else in the services knows about HTTP.
 """
 
@@ -37,6 +37,10 @@ class NotFound(ForumError):
 
 class Conflict(ForumError):
     """Another writer changed it first: another moderator has handled this reply."""
+
+
+class Gone(ForumError):
+    """It was here and is no more: an expired link."""
 
 
 class RateLimited(ForumError):

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.shortcuts import render
 
 from .conf import forum_settings
-from .errors import Conflict, Forbidden, ForumError, NotFound, RateLimited, Refused
+from .errors import Conflict, Forbidden, ForumError, Gone, NotFound, RateLimited, Refused
 
-STATUS = {Refused: 400, Forbidden: 403, NotFound: 404, Conflict: 409, RateLimited: 429}
+STATUS = {Refused: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Gone: 410, RateLimited: 429}
 
-TITLES = {404: "Not found", 409: "Already handled", 429: "Too fast"}
+TITLES = {404: "Not found", 409: "Already handled", 410: "Link expired", 429: "Too fast"}
 
 
 def absolute_url(path: str) -> str:

@@ -125,7 +125,7 @@ class SuspensionActionForm(ReasonActionForm):
 class ModeratedUserAdmin(ModerationActions, UserAdmin):
     target = "user"
     action_form = SuspensionActionForm
-    actions = ["ban", "unban"]
+    actions = ["ban", "unban", "delete_accounts"]
 
     @admin.action(description="Suspend from posting (reason; until a date, or for good)", permissions=["moderate"])
     def ban(self, request, queryset):
@@ -139,6 +139,12 @@ class ModeratedUserAdmin(ModerationActions, UserAdmin):
     @admin.action(description="Lift the suspension", permissions=["moderate"])
     def unban(self, request, queryset):
         self.run(request, queryset, suspensions.user_unban)
+
+    @admin.action(description="Delete the accounts now: anonymise them (reason required, logged)", permissions=["moderate"])
+    def delete_accounts(self, request, queryset):
+        from forum.privacy.services import deletion_by_moderator  # privacy imports moderation
+
+        self.run(request, queryset, deletion_by_moderator)
 
 
 admin.site.unregister(User)

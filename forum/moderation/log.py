@@ -86,3 +86,27 @@ def imported_decisions_log(*, article_ids) -> int:
     ]
     ModerationLog.objects.bulk_create(entries, batch_size=500)
     return len(entries)
+
+
+def redact_about(*, user_id: int, keep_reasons_of=()) -> int:
+    """Take the words out of the log entries about an account being deleted (forum.privacy):
+    their `reason` and `detail` become REDACTED; the action, the ids and the time stay. Also the
+    moderators' notes on the account. Returns how many entries changed.
+
+    The one sanctioned write to the append-only log after its insert, and the only one its
+    triggers let through (migration 0015_privacy): no other column can change, and the words can
+    only become REDACTED. It goes past AppendOnlyQuerySet (which refuses every update) through
+    the base manager, on purpose and here only. `keep_reasons_of`: entries whose reason is the
+    moderator's account of the deletion itself, kept (the caller has checked it names nobody).
+    """
+    from .models import ModeratorNote
+
+    about = Q(user_id=user_id) | Q(reply__author_id=user_id)
+    entries = ModerationLog._base_manager.filter(about).exclude(pk__in=list(keep_reasons_of))
+    changed = entries.exclude(reason=ModerationLog.REDACTED, detail=ModerationLog.REDACTED).update(
+        reason=ModerationLog.REDACTED, detail=ModerationLog.REDACTED
+    )
+    ModeratorNote._base_manager.filter(user_id=user_id).exclude(text=ModerationLog.REDACTED).update(
+        text=ModerationLog.REDACTED
+    )
+    return changed

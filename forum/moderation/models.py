@@ -69,8 +69,12 @@ class ModerationLog(AppendOnlyModel):
     """What moderators (and the automatic rules) did, and why. Append-only.
 
     Rows are never updated or deleted: database triggers refuse it (migration 0004), so the
-    log holds even against code that forgets this rule.
+    log holds even against code that forgets this rule. The one exception is redaction
+    (forum.moderation.log.redact_about, for an account's deletion): `reason` and `detail` may
+    be replaced by REDACTED, and nothing else may change (migration 0015_privacy's triggers).
     """
+
+    REDACTED = "[redacted]"
 
     class Action(models.TextChoices):
         APPROVE = "approve", "approved a reply"
@@ -90,6 +94,7 @@ class ModerationLog(AppendOnlyModel):
         RULES = "rules", "changed a discussion's rules"
         FEATURE = "feature", "featured a reply"
         UNFEATURE = "unfeature", "unfeatured a reply"
+        DELETE_ACCOUNT = "delete_account", "deleted an account"
 
     # Null when an automatic rule acted (flags reaching the threshold, manage.py moderate).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -118,7 +118,7 @@ class UserRepliesFeed(_ReplyFeed):
 
     def get_object(self, request, username):
         person = get_user_model().objects.filter(username=username).first()
-        if person is None:
+        if person is None or person.deleted_at is not None:  # a deleted account has no public pages
             raise Http404("There is nobody by that name here.")
         return person
 

@@ -118,10 +118,11 @@ def thread_activity(*, slug: str) -> dict | None:
     return {"replies": rows[0][1], "recent": [pk for pk, _ in reversed(rows)]}
 
 
-def person_get(*, username: str):
-    """The account named `username`, for its profile and its moderation page."""
+def person_get(*, username: str, public: bool = False):
+    """The account named `username`, for its profile (`public`: not a deleted account, whose
+    page would only say it was deleted) and its moderation page."""
     person = get_user_model().objects.filter(username=username).first()
-    if person is None:
+    if person is None or (public and person.deleted_at is not None):
         raise NotFound(f"There is nobody called “{username}” here.")
     return person
 

@@ -339,7 +339,7 @@ def _replies_json(thread: presenters.ThreadPage, rows: selectors.PageRows, *, sl
 @shared_when_signed_out
 @replica_reads
 def profile(request, username):
-    person = selectors.person_get(username=username)
+    person = selectors.person_get(username=username, public=True)
     replies = Paginator(selectors.replies_by(person, viewer=request.user), REPLIES_PER_PROFILE_PAGE)
     page = replies.get_page(request.GET.get("page"))
     viewer = request.user
