@@ -17,7 +17,14 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The Nu HTML Checker (vnu-jar, pinned in package.json and package-lock.json) for
+# forum/tests/test_html_validity.py, which runs it with the machine's java. --ignore-scripts:
+# vnu-jar's install script would download a Java runtime of its own, which we do not use.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Migrate, load the seeded articles (once) and serve on 127.0.0.1:$(PORT) with SQLite by default.
 run: install
@@ -88,4 +95,4 @@ check-postgres:
 	@$(PY) -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" "$(POSTGRES_URL)"
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

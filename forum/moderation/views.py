@@ -126,7 +126,7 @@ def log(request):
 def flag(request, pk):
     reply = thread_selectors.reply_get(pk=pk)
     context = {
-        "item": thread_presenters.reply_in_context(reply, request.user),
+        "item": thread_presenters.reply_in_context(reply, request.user, heading_level=2),  # under the h1
         "article": reply.article,
         "reasons": Flag.Reason.choices,
     }

@@ -16,6 +16,7 @@ from forum import mentions, policy
 from forum.conf import forum_settings
 from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
+from forum.syndication import meta as page_meta
 from forum.threads import presenters, selectors
 from forum.threads.navigation import reply_in_thread_url
 from forum.web import refusal_page, status_of, with_retry_after
@@ -120,7 +121,11 @@ def reply(request, slug, parent_pk=None):
     parent = selectors.reply_get(pk=parent_pk) if parent_pk is not None else None
     # The form's action keeps the reader's order, so the new reply lands on the page they read.
     action = request.path + presenters.sort_query(_sort_of(request))
-    context = {"article": article, "parent": parent and presenters.reply_in_context(parent), "action": action}
+    context = {
+        "article": article, "parent": parent and presenters.reply_in_context(parent, heading_level=2), "action": action,
+        "page_description": page_meta.reply_box_description(article, parent),
+        "page_canonical": page_meta.reply_box_canonical(article, parent),
+    }
 
     if request.method != "POST":
         # The question the service asks under its lock, so the page refuses in the same words
@@ -205,7 +210,7 @@ def remove(request, pk):
     reply = selectors.reply_get(pk=pk)
     if request.method != "POST":
         policy.check(policy.removal_refusal(user=request.user, reply=reply))
-        item = presenters.reply_in_context(reply)
+        item = presenters.reply_in_context(reply, heading_level=2)  # straight under the page's h1
         return render(request, "forum/remove.html", {"item": item, "article": reply.article})
     reply = services.reply_remove_own(reply=reply, user=request.user)
     messages.info(request, "Your reply was removed. The replies under it stay in place.")

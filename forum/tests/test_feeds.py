@@ -123,7 +123,7 @@ def test_the_sitemap_lists_every_article_and_each_later_page_of_its_discussion(c
         assert client.get(url.removeprefix("http://testserver")).status_code == 200
 
 
-def test_robots_txt_keeps_crawlers_out_of_accounts_moderation_reply_boxes_and_search(
+def test_robots_txt_keeps_crawlers_out_of_accounts_moderation_and_search_but_lets_in_sign_in_and_sign_up(
     client, django_assert_num_queries, settings
 ):
     settings.FORUM_SITE_URL = "https://forum.example.org"
@@ -131,15 +131,14 @@ def test_robots_txt_keeps_crawlers_out_of_accounts_moderation_reply_boxes_and_se
         response = client.get("/robots.txt")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     rules = response.content.decode().splitlines()
-    for path in ("/accounts/", "/moderation/", "/search/", "/articles/*/reply/", "/replies/", "/admin/"):
+    for path in ("/accounts/", "/moderation/", "/search/", "/replies/", "/admin/"):
         assert f"Disallow: {path}" in rules
     assert "Sitemap: https://forum.example.org/sitemap.xml" in rules  # the site's address, not the Host header
-    # The reply boxes it names are the ones the site draws.
-    assert reverse("forum:reply_top", args=["a"]) == "/articles/a/reply/"
-    assert reverse("forum:reply_to", args=["a", 1]).startswith("/articles/a/") and reverse(
-        "forum:reply_to", args=["a", 1]
-    ).endswith("/reply/")
-    assert "Disallow: /articles/" not in rules  # the articles and their replies' pages stay open
+    # Issue 17: sign-in, sign-up and the reply boxes are indexable (Lighthouse's is-crawlable);
+    # the rest of /accounts/ (password reset, email confirmation keys) stays out.
+    for name in ("account_login", "account_signup"):
+        assert f"Allow: {reverse(name)}" in rules
+    assert not any(rule.startswith("Disallow: /articles/") for rule in rules)  # articles, replies, reply boxes
 
 
 def test_the_favicon_is_served_without_a_query(client, django_assert_num_queries):

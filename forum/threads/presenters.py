@@ -59,6 +59,9 @@ class ThreadItem:
     # Where the card is drawn more than once on a page (the queue: an entry, and the parent of
     # another), each drawing names its heading apart; in a thread it is "r<id>-by".
     id_prefix: str = ""
+    # The card's heading level when it is drawn on its own (card_html): 3 under a section's h2,
+    # 2 on a page whose h1 it follows. The thread's loop draws h3 without reading it.
+    heading_level: int = 3
 
     @property
     def heading_id(self) -> str:
@@ -282,8 +285,9 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
     return result
 
 
-def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> ThreadItem:
-    """One reply drawn on its own (the reply page, the moderation queue), with no actions."""
+def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "", heading_level: int = 3) -> ThreadItem:
+    """One reply drawn on its own (the reply page, the moderation queue), with no actions.
+    `heading_level`: 2 where the card follows the page's h1, 3 under an h2."""
     if viewer is None:
         placeholder = placeholder_for(reply)
         body_html, note = ("" if placeholder else stored_html(reply.body_html)), ""
@@ -294,7 +298,7 @@ def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "") -> Threa
         reply=reply, closes=[], has_children=False, descendant_total=0,
         body_html=body_html, placeholder=placeholder, note=note,
         links=links.for_reply(reply, policy.Actions()), url=links.permalink.format(reply.pk),
-        when=times_of(reply.created, timezone.now()), id_prefix=id_prefix,
+        when=times_of(reply.created, timezone.now()), id_prefix=id_prefix, heading_level=heading_level,
     )
 
 

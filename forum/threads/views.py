@@ -63,7 +63,8 @@ ARTICLE = Layout(
 @shared_when_signed_out
 @replica_reads
 def home(request):
-    return render(request, "forum/home.html", {"articles": selectors.article_list()})
+    articles = selectors.article_list()
+    return render(request, "forum/home.html", {"articles": articles, "page_description": page_meta.home_description(articles)})
 
 
 @shared_when_signed_out
@@ -348,5 +349,6 @@ def profile(request, username):
         # Ignoring is offered to a signed-in reader on someone else's page.
         "may_ignore": viewer.is_authenticated and viewer.pk != person.pk,
         "ignored": viewer.is_authenticated and viewer.pk != person.pk and ignores(user_id=viewer.pk, writer_id=person.pk),
+        "page_description": page_meta.profile_description(person, replies.count),
     }
     return render(request, "accounts/profile.html", context)
