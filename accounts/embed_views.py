@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -63,7 +64,7 @@ def session(request):
     if user is None or not user.is_active:
         return _error(_("This sign-in code is not valid: it was used already, or has expired. Please sign in again."),
                       400)
-    return _signed_in(request, user)
+    return _signed_in(request, user, method="embed_code")
 
 
 @require_POST
@@ -75,11 +76,14 @@ def sso_session(request):
         user = sso_services.sign_in(claims=claims, now=timezone.now())
     except sso.SsoRefused as refusal:
         return _error(refusal.message, refusal.status)
-    return _signed_in(request, user)
+    return _signed_in(request, user, method="sso")
 
 
-def _signed_in(request, user) -> JsonResponse:
+def _signed_in(request, user, *, method: str) -> JsonResponse:
     login(request, user, backend=_BACKEND)
+    # allauth's record of how this session signed in: what "a fresh sign-in" means to the pages
+    # that ask for one (forum/privacy/views.py, for accounts without a password, as SSO's are).
+    record_authentication(request, user, method)
     # login() gives the session a new CSRF secret, so the token the frame's page holds no longer
     # passes: the answer carries the new one for its next posts.
     return JsonResponse({"username": user.username, "display_name": user.public_name, "csrf_token": get_token(request)})

@@ -92,6 +92,15 @@ def test_a_first_hs256_token_makes_the_account_and_signs_the_frame_in(as_json):
     assert "Partitioned" in response.cookies[settings.SESSION_COOKIE_NAME].output()
 
 
+def test_a_token_counts_as_a_fresh_sign_in_for_an_account_without_a_password():
+    """Deleting an account without a password asks for a sign-in within the last minutes
+    (issue 17): for an SSO reader, that is the token's."""
+    frame = post_token(make_token(username="jane")).frame
+    response = frame.get(reverse("privacy:delete"))
+    assert response.status_code == 200
+    assert response.context["fresh"] is True and response.context["needs_password"] is False
+
+
 def test_an_rs256_token_signs_in():
     response = post_token(make_token(kid="news-rsa", key=RSA_KEY, alg="RS256", username="robin"))
     assert response.status_code == 200, response.content
