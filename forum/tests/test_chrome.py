@@ -61,7 +61,7 @@ def test_every_reader_gets_the_page_drawn_for_them(client, settings, make_articl
     writer = make_user("writer")
     reader = make_user("ann.o-neil+x@y", display_name="Ann <O'Neil> & co")
     now = timezone.now()
-    old = build_forest(article, writer, 30, first_created=now - timedelta(hours=3))
+    old = build_forest(article, writer, 30, first_created=now - timedelta(hours=2, minutes=30))
     articles.visit_record(user=reader, article=article, at=now - timedelta(hours=2), previous=None)
     with django_capture_on_commit_callbacks(execute=True):
         mine = posting.reply_create(article=article, parent=old[2], author=reader, body="Mine")
@@ -119,7 +119,7 @@ def test_the_replies_a_reader_recommends_come_with_the_visit(client, settings, m
     article = make_article()
     url = article.get_absolute_url()
     writer, reader = make_user(), make_user()
-    replies = build_forest(article, writer, 12, first_created=timezone.now() - timedelta(hours=3))
+    replies = build_forest(article, writer, 12, first_created=timezone.now() - timedelta(hours=2, minutes=30))
     with django_capture_on_commit_callbacks(execute=True):
         recommend_set(reply=replies[4], user=reader, on=True)
     settings.FORUM_THREAD_CACHE_SECONDS = 60

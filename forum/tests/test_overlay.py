@@ -33,7 +33,7 @@ def scene(make_article, make_user, make_moderator, django_capture_on_commit_call
     article = make_article()
     reader, other, moderator = make_user(), make_user(), make_moderator()
     now = timezone.now()
-    old = build_forest(article, other, 120, first_created=now - timedelta(hours=3))
+    old = build_forest(article, other, 120, first_created=now - timedelta(hours=2, minutes=30))
     articles.visit_record(user=reader, article=article, at=now - timedelta(hours=2), previous=None)
     with django_capture_on_commit_callbacks(execute=True):
         mine = [posting.reply_create(article=article, parent=old[i], author=reader, body=f"Mine {i}") for i in (0, 5, 9)]
