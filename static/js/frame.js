@@ -71,7 +71,7 @@
 
   // Forms --------------------------------------------------------------------------------------
   function failed() {
-    return (signin && signin.dataset.failed) || body.dataset.failed || "";
+    return body.dataset.failed || (signin && signin.dataset.failed) || "";
   }
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;  // thread.js posts replies in place
@@ -107,9 +107,13 @@
       });
   }
 
+  function signinFailed() {
+    return (signin && signin.dataset.failed) || failed();
+  }
+
   function done(result) {
     if (result.ok) window.location.reload();
-    else say((result.json && result.json.error) || failed());
+    else say((result.json && result.json.error) || signinFailed());
   }
 
   var popup = null;
@@ -140,7 +144,7 @@
       if (popup && event.source !== popup) return;
       var form = new FormData();
       form.append("code", data.code);
-      exchange(signin.dataset.sessionUrl, form, {}).then(done, function () { say(failed()); });
+      exchange(signin.dataset.sessionUrl, form, {}).then(done, function () { say(signinFailed()); });
     });
   }
 
@@ -153,7 +157,7 @@
     window.history.replaceState(null, "", location.pathname + location.search);
     if (!signedIn && signin) {
       exchange(signin.dataset.ssoUrl, JSON.stringify({ token: sso }), { "Content-Type": "application/json" })
-        .then(done, function () { say(failed()); });
+        .then(done, function () { say(signinFailed()); });
     }
   }
 })();
