@@ -135,6 +135,8 @@ def _refusals():
         "empty sub": lambda: make_token(sub=" "),
         "sub not a string": lambda: make_token(sub=42),
         "missing exp": lambda: make_token(drop=("exp",)),
+        "exp not a number": lambda: make_token(exp="tomorrow"),
+        "iat not finite": lambda: _with_raw_payload('{"sub": "r", "iat": -Infinity, "exp": %d, "jti": "j"}' % (now + 60)),
         "missing iat": lambda: make_token(drop=("iat",)),
         "missing jti": lambda: make_token(drop=("jti",)),
         "email not an address": lambda: make_token(email="not an address"),
@@ -143,6 +145,20 @@ def _refusals():
         "empty": lambda: "",
         "not a string": lambda: 42,
     }
+
+
+def _with_raw_payload(payload: str) -> str:
+    """A token signed over JSON that json.dumps would not write (Python's parser reads -Infinity)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = part(b'{"alg":"HS256","kid":"news","typ":"JWT"}') + "." + part(payload.encode())
+    signature = hmac.new(SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + part(signature)
 
 
 def _tampered(token: str) -> str:
