@@ -381,3 +381,20 @@ def test_with_no_keys_every_token_is_refused(settings):
     settings.FORUM_SSO_KEYS = ""
     response = post_token(make_token())
     assert response.status_code == 400 and rows() == (0, 0, 0, 0)
+
+
+# --- Forum users like any other --------------------------------------------------------------------
+
+
+def test_an_sso_reader_posts_through_the_hooks_and_a_suspension_shuts_their_token_out(make_article, moderator):
+    from forum.moderation.suspensions import user_ban
+    from forum.posting import services as posting
+
+    post_token(make_token(username="jane", email="jane@news.example", email_verified=True,
+                          iat=int(time.time()) - 5))
+    jane = User.objects.get(username="jane")
+    reply = posting.reply_create(article=make_article(), author=jane, body="Read from the newsroom's page.")
+    assert reply.author == jane
+    user_ban(user=jane, moderator=moderator, reason="Spam")
+    response = post_token(make_token(username="jane"))
+    assert response.status_code == 403 and "Spam" in response.json()["error"]
