@@ -7,6 +7,7 @@ confusion attacks (an RS256 site's public key used as an HS256 secret) before Py
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -90,7 +91,8 @@ def _decode_at(token: str, key: sso_keys.Key, now: float) -> dict:
                  "verify_exp": False, "verify_iat": False, "verify_nbf": False},
     )
     for claim in ("exp", "iat", "nbf"):
-        if claim in payload and (isinstance(payload[claim], bool) or not isinstance(payload[claim], int | float)):
+        value = payload.get(claim, 0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise jwt.DecodeError(f"the {claim} claim must be a number")
     if payload["exp"] <= now - LEEWAY_SECONDS:
         raise jwt.ExpiredSignatureError

@@ -144,6 +144,8 @@ def _refusals():
         "empty sub": lambda: make_token(sub=" "),
         "sub not a string": lambda: make_token(sub=42),
         "missing exp": lambda: make_token(drop=("exp",)),
+        "exp not a number": lambda: make_token(exp="tomorrow"),
+        "iat not finite": lambda: _with_raw_payload('{"sub": "r", "iat": -Infinity, "exp": %d, "jti": "j"}' % (now + 60)),
         "missing iat": lambda: make_token(drop=("iat",)),
         "missing jti": lambda: make_token(drop=("jti",)),
         "email not an address": lambda: make_token(email="not an address"),
@@ -152,6 +154,20 @@ def _refusals():
         "empty": lambda: "",
         "not a string": lambda: 42,
     }
+
+
+def _with_raw_payload(payload: str) -> str:
+    """A token signed over JSON that json.dumps would not write (Python's parser reads -Infinity)."""
+    import base64
+    import hashlib
+    import hmac
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = part(b'{"alg":"HS256","kid":"news","typ":"JWT"}') + "." + part(payload.encode())
+    signature = hmac.new(SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + part(signature)
 
 
 def _tampered(token: str) -> str:
@@ -374,3 +390,20 @@ def test_with_no_keys_every_token_is_refused(settings):
     settings.FORUM_SSO_KEYS = ""
     response = post_token(make_token())
     assert response.status_code == 400 and rows() == (0, 0, 0, 0)
+
+
+# --- Forum users like any other --------------------------------------------------------------------
+
+
+def test_an_sso_reader_posts_through_the_hooks_and_a_suspension_shuts_their_token_out(make_article, moderator):
+    from forum.moderation.suspensions import user_ban
+    from forum.posting import services as posting
+
+    post_token(make_token(username="jane", email="jane@news.example", email_verified=True,
+                          iat=int(time.time()) - 5))
+    jane = User.objects.get(username="jane")
+    reply = posting.reply_create(article=make_article(), author=jane, body="Read from the newsroom's page.")
+    assert reply.author == jane
+    user_ban(user=jane, moderator=moderator, reason="Spam")
+    response = post_token(make_token(username="jane"))
+    assert response.status_code == 403 and "Spam" in response.json()["error"]

@@ -23,7 +23,7 @@ from django.conf import settings
 
 from conftest import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FRAME_PATH = "/embed/test-frame/"
 
@@ -36,14 +36,16 @@ async function who() {
   csrf = answer.csrf_token;
   return String(answer.username);
 }
-who().then((name) => { document.body.dataset.before = name; });
+// One first request: two at once would each set a new CSRF cookie, and the token kept could
+// belong to the cookie that lost.
+const ready = who().then((name) => { document.body.dataset.before = name; });
 document.getElementById("signin").addEventListener("click", () => {
   window.open("/embed/signin/", "forum-signin", "popup,width=480,height=640");
 });
 const sso = new URLSearchParams(location.hash.slice(1)).get("sso");
 if (sso !== null) {
   (async () => {
-    await who();
+    await ready;
     const answer = await (await fetch("/embed/sso/", {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
