@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from forum import i18n
+
 # The admin's own login has no rate limit; allauth's wrapper sends it through allauth's login,
 # which has (allauth docs: "Admin").
 admin.autodiscover()
@@ -10,6 +12,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Languages (issue 17): the footer's switcher; the page scripts' strings (forum/i18n.py).
+    # Django's set_language, which also saves a signed-in reader's choice (forum/i18n.py).
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
+    path("jsi18n/", i18n.javascript_catalog, name="javascript-catalog"),
     path("", include("accounts.urls")),
     path("", include("forum.urls")),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from forum.threads.models import Article, Reply
 from forum.threads.navigation import thread_url
@@ -44,6 +45,6 @@ def for_reply(reply: Reply) -> PageMeta:
     """A held or removed reply's preview says so, never its text."""
     return PageMeta(
         url=absolute_url(reply.get_absolute_url()),
-        title=f"{reply.author.public_name} on “{reply.article.title}”",
+        title=_("%(name)s on “%(title)s”") % {"name": reply.author.public_name, "title": reply.article.title},
         description=placeholder_for(reply) or _summary(reply.body),
     )

@@ -3,6 +3,8 @@ from dataclasses import asdict
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from forum.imports import admin_views
 from forum.moderation import actions, people
@@ -54,15 +56,15 @@ class ArticleAdmin(ModerationActions, admin.ModelAdmin):
         if asked != people.rules_of(obj):  # staff who are not moderators are refused (403) only then
             people.article_rules_set(article=obj, moderator=request.user, rules=asked)
 
-    @admin.action(description="Publish: readers can see it", permissions=["change"])
+    @admin.action(description=_("Publish: readers can see it"), permissions=["change"])
     def publish(self, request, queryset):
         published = [services.article_publish(article=article) for article in queryset.filter(draft=True)]
-        messages.success(request, f"Published {len(published)} article(s).")
+        messages.success(request, ngettext("Published %(count)s article.", "Published %(count)s articles.", len(published)) % {"count": len(published)})
 
-    @admin.action(description="Lock: no new replies", permissions=["moderate"])
+    @admin.action(description=_("Lock: no new replies"), permissions=["moderate"])
     def lock(self, request, queryset):
         self.run(request, queryset, actions.article_lock, locked=True)
 
-    @admin.action(description="Unlock", permissions=["moderate"])
+    @admin.action(description=_("Unlock"), permissions=["moderate"])
     def unlock(self, request, queryset):
         self.run(request, queryset, actions.article_lock, locked=False)
