@@ -22,10 +22,12 @@ import hashlib
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.i18n import JavaScriptCatalog
 from django.views.i18n import set_language as django_set_language
 
+from forum.errors import Refused
 from forum.templatetags.cached_url import cached_reverse
 
 CATALOG_MAX_AGE = 24 * 3600
@@ -87,6 +89,11 @@ def set_language(request):
     choice saved on the account. A signed-out reader's form carries no CSRF token: their page is
     cached and the same for everyone, and all a forged post could do is set a cookie of theirs to
     another language. A signed-in reader's form has one, and it is checked."""
+    if request.method == "POST" and supported(request.POST.get("language")) is None:
+        # Django's view would keep any language it has a catalog for (de, say) in the cookie.
+        from forum.web import refusal_page
+
+        return refusal_page(request, Refused(_("The forum does not speak that language. Choose one from the list.")))
     if request.user.is_authenticated:
         return _set_language_for_account(request)
     return django_set_language(request)
@@ -97,9 +104,8 @@ def _set_language_for_account(request):
     from accounts import services as accounts
 
     response = django_set_language(request)
-    language = supported(request.POST.get("language"))
-    if request.method == "POST" and language is not None:
-        accounts.language_set(user=request.user, language=language)
+    if request.method == "POST":
+        accounts.language_set(user=request.user, language=request.POST["language"])
     return response
 
 

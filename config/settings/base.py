@@ -213,6 +213,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured(f"LANGUAGE_CODE {LANGUAGE_CODE!r} is not one of LANGUAGES.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is kept across visits: a year, not Django's default of the browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 # English keeps the British formats the forum had under LANGUAGE_CODE "en-gb" (config/formats/en).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
