@@ -80,10 +80,9 @@ def _ago_text(language: str, unit: int, count: int) -> str:
     return _UNITS[unit][1](count) % {"count": count}
 
 
-def _ago(value, now) -> str:
+def _ago(value, now, language: str) -> str:
     """"3 minutes ago", in the reader's language (humanize's naturaltime, memoized)."""
     seconds = int((now - value).total_seconds())
-    language = get_language()
     if seconds < 10:
         return _now_text(language)
     for unit, (unit_seconds, _text) in enumerate(_UNITS):
@@ -105,14 +104,25 @@ def _exact_format(language: str) -> str:
     return pgettext("reply time format", "j M Y, H:i \\U\\T\\C")
 
 
-def times_of(value, now) -> dict:
+@functools.lru_cache(maxsize=8192)
+def _exact(language: str, minute) -> str:
+    # Memoized: Django's date format looks the month's name up in the active language per call.
+    return dateformat.format(minute, _exact_format(language))
+
+
+def times_of(value, now, language: str | None = None) -> dict:
     """What a reply's header shows of a time; the site's times are UTC (settings.TIME_ZONE). The
     machine-readable one stays ISO 8601 whatever the language; the two a reader reads follow it
-    (the month's name too: Django's date format)."""
+    (the month's name too: Django's date format). `language`: the active one, when the caller has
+    read it already (a page's replies: reading it per reply cost more than the rest)."""
     if value is None:
         return {}
-    exact = dateformat.format(value, _exact_format(get_language()))
-    return {"iso": value.isoformat(timespec="seconds"), "ago": _ago(value, now), "exact": exact}
+    language = language or get_language()
+    return {
+        "iso": value.isoformat(timespec="seconds"),
+        "ago": _ago(value, now, language),
+        "exact": _exact(language, value.replace(second=0, microsecond=0)),
+    }
 
 
 def _url_pattern(name: str, **kwargs) -> str:

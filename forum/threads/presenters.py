@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from accounts.selectors import ignored_ids
 from forum import policy
@@ -141,6 +141,7 @@ def _thread(
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
     now = now or timezone.now()
     lang = article.language
+    language = get_language()  # the reader's, read once: it is a context-local, slow to read per reply
     items = []
     first_new = None
     new_count = 0
@@ -185,7 +186,7 @@ def _thread(
             placeholder=placeholder,
             note=note,
             links=links.for_reply(reply, actions),
-            when=times_of(reply.created, now),
+            when=times_of(reply.created, now, language),
             url=url,
             continue_url=f"{url}{suffix}" if has_replies and not shows_replies and not cut else "",
             is_new=is_new,

@@ -1,7 +1,7 @@
 """Django's makemessages, which also finds the strings of the Jinja2 templates (templates/jinja2/).
 
 Django reads every other template with its own template lexer, which does not understand
-Jinja2's `{{ _("…", name=…) }}` or `ngettext(…)`. Here a Jinja2 template is read by Jinja2's own
+Jinja2's `{{ _("…", name=…) }}`, `ngettext(…)` or the `{{ t["…"] }}` lookups (forum.jinja_env). Here a Jinja2 template is read by Jinja2's own
 extractor, and what it finds is handed to xgettext as Python calls on the same line numbers, so
 the catalog's references point into the template. Everything else is Django's.
 
@@ -16,7 +16,7 @@ import os
 
 from django.core.management.commands import makemessages
 from django.utils.functional import cached_property
-from jinja2 import Environment
+from jinja2 import Environment, nodes
 
 JINJA_DIR = os.sep + "jinja2" + os.sep
 IGNORED = ["staticfiles", "var", "seeds", "fixtures", "docs", "node_modules", "venv"]
@@ -27,9 +27,15 @@ def _literal(text: str) -> str:
 
 
 def jinja_to_python(source: str) -> str:
-    """The gettext calls of the Jinja2 template `source`, as Python, each on its template line."""
+    """The gettext calls of the Jinja2 template `source`, as Python, each on its template line:
+    `_("…")`, `ngettext(…)` and the like, and the plain strings looked up as `t["…"]`
+    (forum.jinja_env)."""
     env = Environment(extensions=["jinja2.ext.i18n"])
     lines = [""] * (source.count("\n") + 1)
+    for lookup in env.parse(source).find_all(nodes.Getitem):
+        if isinstance(lookup.node, nodes.Name) and lookup.node.name == "t" and isinstance(lookup.arg, nodes.Const) \
+                and isinstance(lookup.arg.value, str):
+            lines[lookup.lineno - 1] += f"gettext({_literal(lookup.arg.value)}); "
     for lineno, function, message in env.extract_translations(source):
         if isinstance(message, str):
             call = f"gettext({_literal(message)})"
