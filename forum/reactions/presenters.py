@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 EXCERPT_LENGTH = 200
 _SPACES = re.compile(r"\s+")
+
+
+RECOMMEND = gettext_lazy("Recommend")
 
 
 def count_label(count: int) -> str:
@@ -38,7 +41,8 @@ def recommend_marks(count: int, pressed: bool) -> dict:
         "pressed": "true" if pressed else "false",
         "value": "0" if pressed else "1",  # what pressing it asks for
         # A toggle button keeps its name; aria-pressed (and the tick forum.css draws) says whether it is on.
-        "label": gettext("Recommend"),
+        # Lazy: read only by the toggle's JSON (the card prints its own, compiled in: forum.jinja_env).
+        "label": RECOMMEND,
     }
 
 
