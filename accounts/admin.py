@@ -16,6 +16,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_staff", "banned_until", "date_joined"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Forum"), {"fields": ["display_name", "email_on_reply", "banned_at", "banned_until", "ban_reason"]}),
+        (_("Forum"), {"fields": ["display_name", "language", "email_on_reply", "banned_at", "banned_until", "ban_reason"]}),
     )
     readonly_fields = ["banned_at", "banned_until", "ban_reason"]  # suspensions are logged actions

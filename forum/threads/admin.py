@@ -19,8 +19,8 @@ RULE_FIELDS = ["close_after_days", "premoderate", "slow_mode_minutes", "reply_pr
 @admin.register(Article)
 class ArticleAdmin(ModerationActions, admin.ModelAdmin):
     target = "article"
-    list_display = ["title", "source", "published_on", "draft", "locked"]
-    list_filter = ["draft", "source", "locked"]
+    list_display = ["title", "source", "language", "published_on", "draft", "locked"]
+    list_filter = ["draft", "source", "language", "locked"]
     search_fields = ["title", "byline", "body", "link"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["locked"]  # locking is a logged moderation action: use the actions
