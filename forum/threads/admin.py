@@ -1,5 +1,7 @@
+import re
 from dataclasses import asdict
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
@@ -14,11 +16,23 @@ from . import services
 from .models import Article
 
 RULE_FIELDS = ["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"]
+# A language tag as `lang` takes it (BCP 47's usual shape): en, fr, pt-BR, zh-Hant.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+class ArticleForm(forms.ModelForm):
+    def clean_language(self):
+        language = self.cleaned_data["language"].strip()
+        if not LANGUAGE_TAG.fullmatch(language):
+            # Printed in <article lang>: a wrong one makes screen readers speak it wrongly.
+            raise forms.ValidationError(_("Give a language code such as en, fr, es or ar."))
+        return language
 
 
 @admin.register(Article)
 class ArticleAdmin(ModerationActions, admin.ModelAdmin):
     target = "article"
+    form = ArticleForm
     list_display = ["title", "source", "language", "published_on", "draft", "locked"]
     list_filter = ["draft", "source", "language", "locked"]
     search_fields = ["title", "byline", "body", "link"]
