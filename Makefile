@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 5
 POSTGRES_URL ?= postgres://root@127.0.0.1:5432/test
 
-.PHONY: install run serve worker replica lint test test-sqlite test-postgres test-browser check-postgres clean
+.PHONY: install messages run serve worker replica lint test test-sqlite test-postgres test-browser check-postgres clean
 
 # Rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -24,7 +24,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed messages
+
+## The translations (locale/*/LC_MESSAGES/*.po, committed) compiled to the .mo files Django reads
+## (not committed), with Babel from requirements.txt: no GNU gettext needed on the machine. Each is
+## rebuilt when its .po is newer; a test fails while one is missing or stale (README, "Languages").
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+messages: $(PO_FILES:.po=.mo)
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	$(VENV)/bin/pybabel --quiet compile --input-file $< --output-file $@
 
 ## Migrate, load the seeded articles (once) and serve on 127.0.0.1:$(PORT) with SQLite by default.
 run: install

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .services import check_name_available, normalise_name
@@ -7,11 +8,11 @@ from .services import check_name_available, normalise_name
 
 class SettingsForm(forms.Form):
     display_name = forms.CharField(
-        max_length=150, required=False, help_text="Shown on your replies instead of your username."
+        max_length=150, required=False, label=_("Display name"), help_text=_("Shown on your replies instead of your username.")
     )
-    email_on_reply = forms.BooleanField(required=False, label="Email me when someone replies to me or mentions me")
-    follow_email = forms.ChoiceField(choices=User.FollowEmail.choices, label="Discussions I follow", required=False)
-    follow_on_reply = forms.BooleanField(required=False, label="Follow a discussion when I reply to it")
+    email_on_reply = forms.BooleanField(required=False, label=_("Email me when someone replies to me or mentions me"))
+    follow_email = forms.ChoiceField(choices=User.FollowEmail.choices, label=_("Discussions I follow"), required=False)
+    follow_on_reply = forms.BooleanField(required=False, label=_("Follow a discussion when I reply to it"))
 
 
 class NameCheckedMixin:

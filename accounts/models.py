@@ -3,6 +3,9 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .names import canonical_name, skeleton_name
 
@@ -25,53 +28,61 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     display_name = models.CharField(
-        max_length=150, blank=True, help_text="Shown on replies instead of the username when set."
+        max_length=150, blank=True, help_text=_("Shown on replies instead of the username when set."), verbose_name=_("display name")
     )
     # Null for accounts made from the seed thread's commenters: the seed says nothing of when
     # they joined, and a made-up date would show on their profile as fact.
-    date_joined = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now, null=True, blank=True, verbose_name=_("date joined"))
     email_on_reply = models.BooleanField(
-        default=True, help_text="Send me an email when someone replies to me or mentions me."
+        default=True, help_text=_("Send me an email when someone replies to me or mentions me."), verbose_name=_("email on reply")
     )
 
     class FollowEmail(models.TextChoices):
-        EACH = "each", "An email for each new reply"
-        DIGEST = "digest", "One email a day with the new replies"
-        OFF = "off", "No email (the notifications page only)"
+        EACH = "each", _("An email for each new reply")
+        DIGEST = "digest", _("One email a day with the new replies")
+        OFF = "off", _("No email (the notifications page only)")
 
     # Discussions a reader follows tell them of every new reply (forum.notifications.follows).
-    follow_email = models.CharField(max_length=6, choices=FollowEmail.choices, default=FollowEmail.EACH)
-    follow_on_reply = models.BooleanField(default=True, help_text="Follow a discussion when I reply to it.")
+    follow_email = models.CharField(max_length=6, choices=FollowEmail.choices, default=FollowEmail.EACH, verbose_name=_("follow email"))
+    follow_on_reply = models.BooleanField(default=True, help_text=_("Follow a discussion when I reply to it."), verbose_name=_("follow on reply"))
     # A ban stops posting, not reading. banned_at set and banned_until empty means for good.
-    banned_at = models.DateTimeField(null=True, blank=True)
-    banned_until = models.DateTimeField(null=True, blank=True)
-    ban_reason = models.TextField(blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("banned at"))
+    banned_until = models.DateTimeField(null=True, blank=True, verbose_name=_("banned until"))
+    ban_reason = models.TextField(blank=True, verbose_name=_("ban reason"))
     # Filled from the names on every save (accounts.names); the unique constraints are what stop
     # look-alikes.
-    name_canonical = models.CharField(max_length=150, unique=True, editable=False)
-    display_canonical = models.CharField(max_length=150, null=True, unique=True, editable=False)
-    name_skeleton = models.CharField(max_length=150, unique=True, editable=False)
-    display_skeleton = models.CharField(max_length=150, null=True, unique=True, editable=False)
+    name_canonical = models.CharField(max_length=150, unique=True, editable=False, verbose_name=_("name canonical"))
+    display_canonical = models.CharField(max_length=150, null=True, unique=True, editable=False, verbose_name=_("display canonical"))
+    name_skeleton = models.CharField(max_length=150, unique=True, editable=False, verbose_name=_("name skeleton"))
+    display_skeleton = models.CharField(max_length=150, null=True, unique=True, editable=False, verbose_name=_("display skeleton"))
 
     # Accounts made by an importer for the people it found (accounts.services). They cannot sign
     # in; `import_key` says who they stand for ("disqus:<username>"), so a second import finds
     # them, and `claim_email` is the address a person verifies to take their replies over. It is
     # kept apart from `email` so that a password reset can never reach an unclaimed account.
-    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
-    claim_email = models.EmailField(blank=True, editable=False)
+    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False, verbose_name=_("import key"))
+    claim_email = models.EmailField(blank=True, editable=False, verbose_name=_("claim email"))
     claimed_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_accounts", editable=False
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_accounts", editable=False, verbose_name=_("claimed by")
     )
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("claimed at"))
+    # The language chosen with the footer's switcher (issue 17), applied at each sign-in and used
+    # for the emails the forum sends them; empty: never chosen (their browser's decides).
+    language = models.CharField(
+        max_length=12, blank=True, default="", verbose_name=_("language"),
+        help_text=_("The language the forum speaks to this person in; empty: their browser's."),
+    )
     # Account deletion (forum.privacy): when the anonymisation is due, while the person may still
     # cancel it by signing in; loaded with the user on every request (accounts.backends), so the
     # offer to cancel costs no query. `deleted_at`: when the account was anonymised.
-    deletion_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_due_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("deletion due at"))
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("deleted at"))
 
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["username"]
 
     def __str__(self) -> str:
@@ -88,15 +99,23 @@ class User(AbstractUser):
         now = now or timezone.now()
         if self.banned_until is not None and self.banned_until <= now:
             return None
-        until = "for good" if self.banned_until is None else f"until {self.banned_until:%d %b %Y %H:%M} UTC"
-        return f"Your account is suspended {until}: {self.ban_reason or 'no reason given'}."
+        reason = self.ban_reason or gettext("no reason given")
+        if self.banned_until is None:
+            return gettext("Your account is suspended for good: %(reason)s.") % {"reason": reason}
+        return gettext("Your account is suspended until %(until)s UTC: %(reason)s.") % {
+            "until": date_format(self.banned_until, "d M Y H:i"), "reason": reason,
+        }
 
     def suspension_summary(self, now=None) -> str | None:
         """The suspension as a moderator reads it (posting_ban() speaks to the account itself)."""
         if not self.posting_ban(now):
             return None
-        until = "for good" if self.banned_until is None else f"until {self.banned_until:%d %b %Y %H:%M} UTC"
-        return f"Suspended from posting {until}: {self.ban_reason or 'no reason given'}."
+        reason = self.ban_reason or gettext("no reason given")
+        if self.banned_until is None:
+            return gettext("Suspended from posting for good: %(reason)s.") % {"reason": reason}
+        return gettext("Suspended from posting until %(until)s UTC: %(reason)s.") % {
+            "until": date_format(self.banned_until, "d M Y H:i"), "reason": reason,
+        }
 
     def save(self, *args, **kwargs):
         # Here and not in a service: createsuperuser, the admin and allauth each create users
@@ -123,11 +142,13 @@ class Ignore(models.Model):
     and neither their replies nor their @mentions notify `user`. A moderator can be ignored as a
     writer, but never out of moderation: decisions and notices still reach the person."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignoring")
-    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignoring", verbose_name=_("user"))
+    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("ignored"))
+    created = models.DateTimeField(verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("ignore")
+        verbose_name_plural = _("ignores")
         ordering = ["-created", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "ignored"], name="ignore_once"),

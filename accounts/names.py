@@ -9,6 +9,8 @@ look-alike whatever path created the row (signup, admin, createsuperuser, the se
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy
+
 # Letters that NFKD does not decompose but that readers take for Latin ones.
 _HOMOGLYPHS = str.maketrans(
     {
@@ -59,7 +61,7 @@ def canonical_name(name: str) -> str:
 # "xvictim"), or not at all.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
-INVISIBLE_CHARACTERS = (
+INVISIBLE_CHARACTERS = gettext_lazy(
     "A name cannot contain invisible, direction-changing or control characters (such as a line break)."
 )
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import EmbedSigninCode, Ignore, User
 from .names import (
@@ -30,8 +31,8 @@ from .names import (
     skeleton_name,
 )
 
-NAME_TAKEN = "That name is taken, or looks too much like a name that is. Please pick another."
-NAME_RESERVED = (
+NAME_TAKEN = gettext_lazy("That name is taken, or looks too much like a name that is. Please pick another.")
+NAME_RESERVED = gettext_lazy(
     "That name is reserved: it is a role on this site or the name of one of its authors, or looks "
     "too much like one. Please pick another."
 )
@@ -257,7 +258,7 @@ class IgnoreRefused(ValidationError):
 def ignore_add(*, user: User, ignored: User, now) -> Ignore:
     """`user` stops hearing from `ignored` (accounts.models.Ignore). Asking twice changes nothing."""
     if ignored.pk == user.pk:
-        raise IgnoreRefused("You cannot ignore yourself.")
+        raise IgnoreRefused(gettext("You cannot ignore yourself."))
     ignore, _ = Ignore.objects.get_or_create(user=user, ignored=ignored, defaults={"created": now})
     return ignore
 
@@ -303,3 +304,10 @@ def signin_code_redeem(*, code, now) -> User | None:
         return None
     deleted, _ = EmbedSigninCode.objects.filter(pk=row.pk).delete()
     return row.user if deleted else None
+
+
+def language_set(*, user: User, language: str) -> None:
+    """Keep the language `user` chose with the switcher (issue 17), for their next sign-ins and the
+    emails sent to them. `language` is one the forum speaks (the caller checked)."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -20,7 +21,7 @@ def settings_view(request):
             except services.NameRefused as error:
                 form.add_error("display_name", error)
             else:
-                messages.success(request, "Your settings are saved.")
+                messages.success(request, _("Your settings are saved."))
                 return redirect("accounts:settings")
         return render(request, "accounts/settings.html", _context(user, form), status=400)
     form = SettingsForm(initial={
@@ -40,16 +41,15 @@ def ignore(request):
     """Ignore someone (from their profile), or stop ignoring them (from the settings page)."""
     person = User.objects.filter(username=request.POST.get("username", "")).first()
     if person is None:
-        return render(request, "accounts/ignore_refused.html", {"message": "There is no such person to ignore."},
+        return render(request, "accounts/ignore_refused.html", {"message": _("There is no such person to ignore.")},
                       status=404)
     if request.POST.get("ignore") == "0":
         services.ignore_remove(user=request.user, ignored=person)
-        messages.success(request, f"You no longer ignore {person.public_name}.")
+        messages.success(request, _("You no longer ignore %(name)s.") % {"name": person.public_name})
         return redirect("accounts:settings")
     try:
         services.ignore_add(user=request.user, ignored=person, now=timezone.now())
     except services.IgnoreRefused as error:
         return render(request, "accounts/ignore_refused.html", {"message": error.message}, status=400)
-    messages.success(request, f"You ignore {person.public_name}: their replies fold away for you and they "
-                              "cannot notify you. Undo it in your settings.")
+    messages.success(request, _("You ignore %(name)s: their replies fold away for you and they cannot notify you. Undo it in your settings.") % {"name": person.public_name})
     return redirect("accounts:settings")

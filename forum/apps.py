@@ -7,9 +7,17 @@ class ForumConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            i18n,
+        )
         from .notifications import receivers  # noqa: F401 - connects the notifications to the signals
         from .privacy import receivers as privacy_receivers  # noqa: F401 - the offer to cancel a deletion
+
+        # A sign-in puts the language saved on the account back in the browser (forum/i18n.py).
+        user_logged_in.connect(i18n._signed_in, dispatch_uid="forum-account-language")
 
         post_migrate.connect(_restore_search_triggers, sender=self)
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from . import policy
@@ -20,3 +22,19 @@ def site(request):
         context["unread_notifications"] = SimpleLazyObject(lambda: notifications.unread_count(user))
         context["is_moderator"] = policy.is_moderator(user)
     return context
+
+
+def language(request):
+    """The page's language and direction for `<html lang dir>`, and the footer's switcher: the
+    languages, each named in its own language, the current one marked (base.html). The
+    JavaScript catalog's URL names its language, so no cache between a browser and the forum
+    can hand a page's scripts another language's strings (forum.i18n)."""
+    from . import i18n
+
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "LANGUAGE_CODE": code,
+        "LANGUAGE_BIDI": translation.get_language_bidi(),
+        "language_choices": i18n.choices(code),
+        "javascript_catalog_url": i18n.catalog_url(code),
+    }

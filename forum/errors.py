@@ -13,6 +13,8 @@ class ForumError(Exception):
     """A write or a page the user asked for and may not have."""
 
     def __init__(self, message: str, *, retry_after: int | None = None):
+        # A lazy translation is read now, in the language of the request that is refused.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after  # seconds, for RateLimited

@@ -11,12 +11,21 @@ is to say none. The cache in front must instead pass every request that carries 
 cookie straight to the forum (docs/deploy.md), so the Vary is not needed.
 
 Everything a signed-in reader gets is `private`.
+
+Languages (issue 17): a signed-out page is in the reader's language, which comes from the
+switcher's cookie or else from Accept-Language (LocaleMiddleware). The response keeps the
+`Vary: Accept-Language` LocaleMiddleware adds, so a shared cache keeps one copy per header value
+(docs/deploy.md: normalise it to the forum's languages at the edge). A language cookie cannot be
+named in Vary without naming every cookie, so a page asked for with one is `private`, like a
+signed-in reader's; the cache in front passes such requests to the forum, as it does those with
+the session cookie (or keys on the cookie's value).
 """
 
 from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 from .conf import forum_settings
@@ -36,6 +45,10 @@ def shared_when_signed_out(view):
     return run
 
 
+def _chosen_language(request) -> bool:
+    return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
 def _signed_in(request) -> bool:
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
@@ -52,7 +65,7 @@ class CacheControlMiddleware:
         response = self.get_response(request)
         if "Cache-Control" in response:  # a view or WhiteNoise decided
             return response
-        if _signed_in(request):
+        if _signed_in(request) or (getattr(response, MARK, False) and _chosen_language(request)):
             patch_cache_control(response, private=True)
         elif self._shareable(request, response):
             patch_cache_control(

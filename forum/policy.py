@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .conf import forum_settings
 from .errors import Forbidden, ForumError, Refused
@@ -101,18 +104,40 @@ def may_see_drafts(user) -> bool:
     return user is not None and user.is_authenticated and user.is_staff
 
 
-def moderator_refusal(user, message: str = "Only moderators can do that.") -> ForumError | None:
-    return None if is_moderator(user) else Forbidden(message)
+def moderator_refusal(user, message: str | None = None) -> ForumError | None:
+    return None if is_moderator(user) else Forbidden(message or _("Only moderators can do that."))
 
 
 # --- Posting -----------------------------------------------------------------------------------
+
+
+# What the account is refused, by `doing`: whole sentences, so each language can say them its way.
+_INACTIVE = {
+    "post": gettext_lazy("This account is inactive and cannot post."),
+    "flag replies": gettext_lazy("This account is inactive and cannot flag replies."),
+    "recommend replies": gettext_lazy("This account is inactive and cannot recommend replies."),
+}
+_UNVERIFIED = {
+    "post": gettext_lazy(
+        "Please verify your email address before you post: follow the link we emailed you, "
+        "or ask for a new one from your email settings."
+    ),
+    "flag replies": gettext_lazy(
+        "Please verify your email address before you flag replies: follow the link we emailed you, "
+        "or ask for a new one from your email settings."
+    ),
+    "recommend replies": gettext_lazy(
+        "Please verify your email address before you recommend replies: follow the link we emailed you, "
+        "or ask for a new one from your email settings."
+    ),
+}
 
 
 def account_refusal(user, *, doing: str = "post") -> ForumError | None:
     """Whether this account may post (or flag) at all, as far as the account row says: active,
     not suspended. No query, so a page asks it once for every card it draws."""
     if not user.is_active:
-        return Forbidden(f"This account is inactive and cannot {doing}.")
+        return Forbidden(_INACTIVE[doing])
     ban = user.posting_ban()
     if ban:
         return Forbidden(ban)
@@ -126,10 +151,7 @@ def author_refusal(user, *, doing: str = "post") -> ForumError | None:
     if refusal := account_refusal(user, doing=doing):
         return refusal
     if forum_settings.REQUIRE_VERIFIED_EMAIL and not EmailAddress.objects.filter(user=user, verified=True).exists():
-        return Forbidden(
-            f"Please verify your email address before you {doing}: follow the link we emailed you, "
-            "or ask for a new one from your email settings."
-        )
+        return Forbidden(_UNVERIFIED[doing])
     return None
 
 
@@ -143,19 +165,21 @@ def answer_refusal(
     held or removed ones, in locked branches; the article itself must still be open.
     """
     if parent is not None and parent.article_id != article.pk:
-        return Refused("That reply belongs to another article.")
+        return Refused(_("That reply belongs to another article."))
     if article_locked:
-        return Forbidden("This discussion is locked: no new replies can be posted.")
+        return Forbidden(_("This discussion is locked: no new replies can be posted."))
     if not imported and article_closed(article):
-        return Forbidden(f"This discussion closed to new replies on {article.closes_on:%-d %B %Y}.")
+        return Forbidden(
+            _("This discussion closed to new replies on %(date)s.") % {"date": date_format(article.closes_on, "j F Y")}
+        )
     if parent is None or imported:
         return None
     if parent.status == Reply.Status.HELD:
-        return Refused("That reply is awaiting moderation and cannot be answered yet.")
+        return Refused(_("That reply is awaiting moderation and cannot be answered yet."))
     if parent.status == Reply.Status.REMOVED:
-        return Refused("That reply was removed and cannot be answered.")
+        return Refused(_("That reply was removed and cannot be answered."))
     if branch_locked:
-        return Forbidden("A moderator has locked this branch of the discussion: no new replies here.")
+        return Forbidden(_("A moderator has locked this branch of the discussion: no new replies here."))
     return None
 
 
@@ -175,25 +199,32 @@ def edit_refusal(
     """`article_locked`, `branch_locked`: a moderator has locked the discussion, or the reply's
     branch (it or a reply above it); a lock stops edits as it stops new replies."""
     if reply.author_id != user.pk:
-        return Forbidden("You can only edit your own replies.")
+        return Forbidden(_("You can only edit your own replies."))
     if reply.status == Reply.Status.REMOVED:
-        return Refused("This reply was removed and can no longer be edited.")
+        return Refused(_("This reply was removed and can no longer be edited."))
     if article_locked:
-        return Forbidden("This discussion is locked: replies in it can no longer be edited.")
+        return Forbidden(_("This discussion is locked: replies in it can no longer be edited."))
     if branch_locked:
-        return Forbidden("A moderator has locked this branch of the discussion: replies in it can no longer be edited.")
+        return Forbidden(_("A moderator has locked this branch of the discussion: replies in it can no longer be edited."))
     if not edit_window_open(reply, now):
         minutes = forum_settings.EDIT_WINDOW_SECONDS // 60
-        return Forbidden(f"Editing closes {minutes} minutes after posting; this reply can no longer be edited.")
+        return Forbidden(
+            ngettext(
+                "Editing closes %(minutes)s minute after posting; this reply can no longer be edited.",
+                "Editing closes %(minutes)s minutes after posting; this reply can no longer be edited.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
     return None
 
 
 def removal_refusal(*, user, reply: Reply) -> ForumError | None:
     """Whether the author may take their reply down."""
     if reply.author_id != user.pk:
-        return Forbidden("You can only remove your own replies.")
+        return Forbidden(_("You can only remove your own replies."))
     if reply.status == Reply.Status.REMOVED:
-        return Refused("This reply has already been removed.")
+        return Refused(_("This reply has already been removed."))
     return None
 
 
@@ -201,13 +232,13 @@ def flag_refusal(*, user, reply: Reply, already_flagged: bool = False) -> ForumE
     """Whether `user` may flag `reply`, as far as the reply says; the account is asked with
     author_refusal(user, doing="flag replies") (the service) or account_refusal (the cards)."""
     if reply.author_id == user.pk:
-        return Refused("You cannot flag your own reply.")
+        return Refused(_("You cannot flag your own reply."))
     if reply.status == Reply.Status.REMOVED:
-        return Refused("This reply was removed; there is nothing left to flag.")
+        return Refused(_("This reply was removed; there is nothing left to flag."))
     if reply.status == Reply.Status.HELD:
-        return Refused("This reply is already awaiting moderation; there is nothing to flag.")
+        return Refused(_("This reply is already awaiting moderation; there is nothing to flag."))
     if already_flagged:
-        return Refused("You have already flagged this reply. Moderators will look at it.")
+        return Refused(_("You have already flagged this reply. Moderators will look at it."))
     return None
 
 
@@ -216,11 +247,11 @@ def recommend_refusal(*, user, reply: Reply) -> ForumError | None:
     says; the account is asked with author_refusal(user, doing="recommend replies") (the
     service) or account_refusal (the cards, once per page), as for flags."""
     if reply.author_id == user.pk:
-        return Refused("You cannot recommend your own reply.")
+        return Refused(_("You cannot recommend your own reply."))
     if reply.status == Reply.Status.HELD:
-        return Refused("This reply is awaiting moderation; it cannot be recommended yet.")
+        return Refused(_("This reply is awaiting moderation; it cannot be recommended yet."))
     if reply.status == Reply.Status.REMOVED:
-        return Refused("This reply was removed; it cannot be recommended.")
+        return Refused(_("This reply was removed; it cannot be recommended."))
     return None
 
 
@@ -274,11 +305,11 @@ def reply_actions(
 
 def suspension_refusal(*, target, moderator, until, now) -> ForumError | None:
     if until is not None and until <= now:
-        return Refused("The end of a suspension must be in the future.")
+        return Refused(_("The end of a suspension must be in the future."))
     if target.pk == moderator.pk:
-        return Refused("You cannot suspend yourself.")
+        return Refused(_("You cannot suspend yourself."))
     if target.is_superuser or is_moderator(target):
-        return Forbidden("Moderators cannot be suspended here; remove them from the group first.")
+        return Forbidden(_("Moderators cannot be suspended here; remove them from the group first."))
     return None
 
 

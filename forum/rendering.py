@@ -13,12 +13,14 @@ autoescape everything they print but what is already marked safe.
 import re
 
 import nh3
-from django.template.loader import get_template
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdownify import MarkdownConverter
+
+from forum.jinja_env import template_for
 
 # breaks: a single newline is a line break, as Discourse and most comment boxes treat it; the
 # seed thread's comments rely on it (one of them is a poem-like list of lines).
@@ -171,7 +173,10 @@ def jinja_fragment(name: str, context: dict) -> SafeString:
     Jinja2 autoescapes everything it prints (forum.jinja_env) and lets through only what is
     already marked safe, by stored_html. So its output as a whole is safe HTML.
     """
-    return mark_safe(get_template(name, using="jinja2").render(context))  # noqa: S308
+    # In the request's language, read once: the fragment compiled for it (forum.jinja_env).
+    language = translation.get_language()
+    context = {"LANGUAGE_CODE": language, **context}
+    return mark_safe(template_for(name, language).render(context))  # noqa: S308
 
 
 # Characters that start Markdown syntax anywhere in a line.

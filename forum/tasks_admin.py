@@ -4,6 +4,8 @@ Superusers only: a queued email's row holds the whole message, a password-reset 
 so the rows are as secret as the mailbox."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
@@ -22,7 +24,7 @@ class TaskAdmin(DBTaskResultAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
 
-    @admin.action(description="Run the selected failed tasks again", permissions=["view"])
+    @admin.action(description=_("Run the selected failed tasks again"), permissions=["view"])
     def run_again(self, request, queryset):
         count = run_failed_again(queryset)
-        self.message_user(request, f"{count} failed task(s) queued again.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(count)s failed task queued again.", "%(count)s failed tasks queued again.", count) % {"count": count}, messages.SUCCESS)

@@ -12,13 +12,18 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .conf import forum_settings
 from .errors import Conflict, Forbidden, ForumError, Gone, NotFound, RateLimited, Refused
 
 STATUS = {Refused: 400, Forbidden: 403, NotFound: 404, Conflict: 409, Gone: 410, RateLimited: 429}
 
-TITLES = {404: "Not found", 409: "Already handled", 410: "Link expired", 429: "Too fast"}
+TITLES = {
+    404: gettext_lazy("Not found"), 409: gettext_lazy("Already handled"), 410: gettext_lazy("Link expired"),
+    429: gettext_lazy("Too fast"),
+}
 
 
 def absolute_url(path: str) -> str:
@@ -45,7 +50,7 @@ def with_retry_after(response, error: ForumError | None):
 def refusal_page(request, error: ForumError, *, article=None, title: str = ""):
     """A refusal the user can read: what went wrong, with a way back (to the article, if any)."""
     status = status_of(error)
-    context = {"message": error.message, "title": title or TITLES.get(status, "Sorry"), "article": article}
+    context = {"message": error.message, "title": title or TITLES.get(status) or _("Sorry"), "article": article}
     return with_retry_after(render(request, "forum/error.html", context, status=status), error)
 
 
@@ -64,11 +69,14 @@ class ForumErrorMiddleware:
         return None
 
 
-NOT_UTF8 = Refused(
-    "What you sent is not valid UTF-8 text (it holds bytes or lone surrogates that are not "
-    "characters), so it cannot be stored as you wrote it. Nothing was saved: copy the text again "
-    "from its source and resend it."
-)
+def not_utf8() -> Refused:
+    return Refused(
+        _(
+            "What you sent is not valid UTF-8 text (it holds bytes or lone surrogates that are not "
+            "characters), so it cannot be stored as you wrote it. Nothing was saved: copy the text again "
+            "from its source and resend it."
+        )
+    )
 
 
 def _form_is_utf8(request) -> bool:
@@ -108,5 +116,5 @@ class StrictFormEncodingMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and not _form_is_utf8(request):
-            return refusal_page(request, NOT_UTF8, title="That text cannot be stored")
+            return refusal_page(request, not_utf8(), title=_("That text cannot be stored"))
         return self.get_response(request)

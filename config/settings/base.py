@@ -71,9 +71,15 @@ MIDDLEWARE = [
     # partitioned, and the sign-in popup kept in touch with its opener (config/embed_cookies.py).
     "config.embed_cookies.EmbedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: the cookie set_language writes (the footer's switcher), then
+    # Accept-Language, then LANGUAGE_CODE. After the session, before CommonMiddleware (Django's
+    # order); it adds `Vary: Accept-Language`, which forum.http_cache keeps on shared pages.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in reader's language saved on the account, where the browser has no cookie for it.
+    "forum.i18n.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -105,9 +111,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
+                # LANGUAGE_CODE, LANGUAGE_BIDI and the switcher's languages for base.html.
+                "forum.context_processors.language",
             ],
             # `{% url %}` answered from a per-process memo (forum/templatetags/cached_url.py).
-            "builtins": ["forum.templatetags.cached_url"],
+            # Django's i18n tags ({% translate %}, {% blocktranslate %}) in every template.
+            "builtins": ["forum.templatetags.cached_url", "django.templatetags.i18n"],
         },
     },
     {
@@ -193,7 +202,24 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The languages the forum speaks (issue 17). A reader's choice (the footer's switcher, kept in
+# Django's language cookie and on their account), else their browser's Accept-Language, else
+# LANGUAGE_CODE: the site's default, from the environment. Each name is written in its own
+# language, as the switcher shows it. Adding one: README, "Languages".
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(f"LANGUAGE_CODE {LANGUAGE_CODE!r} is not one of LANGUAGES.")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is kept across visits: a year, not Django's default of the browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# English keeps the British formats the forum had under LANGUAGE_CODE "en-gb" (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

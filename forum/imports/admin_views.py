@@ -20,6 +20,8 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 
 from forum.errors import ForumError
@@ -32,13 +34,13 @@ from .tasks import disqus_import_stored
 
 
 class DisqusUploadForm(forms.Form):
-    export = forms.FileField(label="Disqus XML export", help_text="The .xml file Disqus sends (Export comments).")
+    export = forms.FileField(label=_("Disqus XML export"), help_text=_("The .xml file Disqus sends (Export comments)."))
 
 
 class ArticleUploadForm(forms.Form):
-    page = forms.FileField(label="Saved page (HTML)", help_text="The news page saved from the browser as HTML.")
-    url = forms.URLField(label="Address", max_length=500, assume_scheme="https",
-                         help_text="The address the page was saved from.")
+    page = forms.FileField(label=_("Saved page (HTML)"), help_text=_("The news page saved from the browser as HTML."))
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https",
+                         help_text=_("The address the page was saved from."))
 
 
 def _page(request, admin_site, form, title, status=200):
@@ -50,7 +52,7 @@ def _page(request, admin_site, form, title, status=200):
 def disqus_upload(request, admin_site):
     if not request.user.has_perm("forum.add_article"):
         raise PermissionDenied
-    title = "Import from Disqus"
+    title = _("Import from Disqus")
     form = DisqusUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _page(request, admin_site, form, title,
@@ -64,7 +66,7 @@ def disqus_upload(request, admin_site):
         try:
             plan = plan_import(Path(spool.name), path=upload.name)
         except DisqusError as error:
-            form.add_error("export", f"{error} Nothing was imported.")
+            form.add_error("export", _("%(error)s Nothing was imported.") % {"error": error})
             return _page(request, admin_site, form, title, status=400)
         spool.seek(0)
         stored = default_storage.save(f"imports/disqus-{uuid.uuid4().hex}.xml", File(spool))
@@ -73,13 +75,18 @@ def disqus_upload(request, admin_site):
         for line in result.return_value["report"]:
             messages.success(request, line)
     elif result.status == TaskResultStatus.FAILED:
-        messages.error(request, f"{upload.name}: the import failed, and nothing was imported: "
-                                f"{result.errors[-1].exception_class_path if result.errors else 'see the server log'}.")
+        messages.error(request, _("%(name)s: the import failed, and nothing was imported: %(cause)s.") % {"name": upload.name, "cause": result.errors[-1].exception_class_path if result.errors else _('see the server log')})
     else:
         messages.success(
             request,
-            f"{upload.name}: {len(plan.posts):,} posts in {len(plan.threads):,} threads checked. The worker is "
-            "importing them; the report will be under Django Tasks Database › Task results.",
+            _(
+                "%(name)s: %(posts)s posts in %(threads)s threads checked. The worker is importing them; the "
+                "report will be under Django Tasks Database › Task results."
+            ) % {
+                "name": upload.name,
+                "posts": number_format(len(plan.posts), force_grouping=True),
+                "threads": number_format(len(plan.threads), force_grouping=True),
+            },
         )
     return redirect(reverse(f"{admin_site.name}:forum_article_changelist"))
 
@@ -87,7 +94,7 @@ def disqus_upload(request, admin_site):
 def article_upload(request, admin_site):
     if not request.user.has_perm("forum.add_article"):
         raise PermissionDenied
-    title = "Import an article"
+    title = _("Import an article")
     form = ArticleUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _page(request, admin_site, form, title,
@@ -95,8 +102,7 @@ def article_upload(request, admin_site):
     try:
         article = article_import(extracted=extract_article(form.cleaned_data["page"].read(), url=form.cleaned_data["url"]))
     except ForumError as error:
-        form.add_error(None, f"{error.message} Nothing was imported.")
+        form.add_error(None, _("%(error)s Nothing was imported.") % {"error": error.message})
         return _page(request, admin_site, form, title, status=400)
-    messages.success(request, f"Imported “{article.title}” as a draft: review it, then untick Draft and "
-                              "save (or use the Publish action in the list).")
+    messages.success(request, _("Imported “%(title)s” as a draft: review it, then untick Draft and save (or use the Publish action in the list).") % {"title": article.title})
     return redirect(reverse(f"{admin_site.name}:forum_article_change", args=[article.pk]))

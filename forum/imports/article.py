@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import trafilatura
+from django.utils.translation import gettext as _
 
 from forum.errors import Refused
 
@@ -37,9 +38,9 @@ def check_url(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused(f"{url!r} is not the address of a web page (it must start with http:// or https://).")
+        raise Refused(_("%(url)r is not the address of a web page (it must start with http:// or https://).") % {"url": url})
     if len(url) > 500:
-        raise Refused("The address is longer than 500 characters.")
+        raise Refused(_("The address is longer than 500 characters."))
     return url
 
 
@@ -47,11 +48,11 @@ def extract_article(page: bytes | str, *, url: str) -> ExtractedArticle:
     """The article in `page`, the HTML saved from `url`. Raises Refused saying what is wrong."""
     url = check_url(url)
     if not page or not page.strip():
-        raise Refused("The file is empty.")
+        raise Refused(_("The file is empty."))
     if len(page) > MAX_PAGE_BYTES:
-        raise Refused(f"The file is over {MAX_PAGE_BYTES // (1024 * 1024)} MB; a saved news page is far smaller.")
+        raise Refused(_("The file is over %(megabytes)s MB; a saved news page is far smaller.") % {"megabytes": MAX_PAGE_BYTES // (1024 * 1024)})
     if isinstance(page, bytes) and b"\x00" in page[:4096]:
-        raise Refused("The file is not a web page (it holds binary data).")
+        raise Refused(_("The file is not a web page (it holds binary data)."))
     body = trafilatura.extract(
         page, url=url, output_format="markdown", include_formatting=True, include_links=False,
         include_comments=False, include_tables=False, include_images=False, with_metadata=False,
@@ -62,11 +63,10 @@ def extract_article(page: bytes | str, *, url: str) -> ExtractedArticle:
     if words < MIN_WORDS:
         # trafilatura falls back to whatever text a page has: a menu's few words are no article.
         raise Refused(
-            f"No article text was found in the file ({words} words where an article has at least {MIN_WORDS}): "
-            "is it the HTML of a news article?"
+            _("No article text was found in the file (%(words)s words where an article has at least %(minimum)s): is it the HTML of a news article?") % {"words": words, "minimum": MIN_WORDS}
         )
     if not title.strip():
-        raise Refused("The page has no title to give the article.")
+        raise Refused(_("The page has no title to give the article."))
     return ExtractedArticle(
         title=title.strip()[:300],
         body=body.strip(),

@@ -19,6 +19,8 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from forum import policy
 from forum.conf import forum_settings
@@ -32,17 +34,17 @@ from .log import record as _record
 from .models import Flag, ModerationLog
 
 
-def _plain_text(text: str, *, what: str) -> str:
+def _plain_text(text: str, *, refusal: str) -> str:
     text = (text or "").strip()
     if CONTROL_CHARACTERS.search(text) or len(text) > 1000:
-        raise Refused(f"{what} must be plain text of at most 1,000 characters.")
+        raise Refused(refusal)
     return text
 
 
 def _reason(reason: str, *, required: bool) -> str:
-    reason = _plain_text(reason, what="The reason")
+    reason = _plain_text(reason, refusal=_("The reason must be plain text of at most 1,000 characters."))
     if required and not reason:
-        raise Refused("Give a reason: it is shown in the moderation log.")
+        raise Refused(_("Give a reason: it is shown in the moderation log."))
     return reason
 
 
@@ -77,15 +79,15 @@ def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "", good_faith
     """
     policy.check(policy.author_refusal(flagger, doing="flag replies"))
     if reason not in Flag.Reason.values:
-        raise Refused("Choose why you are flagging this reply.")
-    text = _plain_text(text, what="The explanation")
+        raise Refused(_("Choose why you are flagging this reply."))
+    text = _plain_text(text, refusal=_("The explanation must be plain text of at most 1,000 characters."))
     if reason == Flag.Reason.OTHER and not text:
-        raise Refused("Say what is wrong when the reason is 'something else'.")
+        raise Refused(_("Say what is wrong when the reason is 'something else'."))
     if reason == Flag.Reason.ILLEGAL:
         if len(text) < 20:
-            raise Refused("An illegal-content notice needs your statement: explain, in a sentence or more, why this is illegal.")
+            raise Refused(_("An illegal-content notice needs your statement: explain, in a sentence or more, why this is illegal."))
         if not good_faith:
-            raise Refused("Confirm that you make this notice in good faith.")
+            raise Refused(_("Confirm that you make this notice in good faith."))
     else:
         good_faith = False
     policy.check(policy.flag_refusal(user=flagger, reply=reply))
@@ -102,8 +104,12 @@ def reply_flag(*, reply: Reply, flagger, reason: str, text: str = "", good_faith
         flags = Flag.objects.filter(reply=current, resolved__isnull=True).aggregate(count=Count("id"), weight=Sum("weight"))
         threshold = forum_settings.FLAG_HOLD_THRESHOLD
         if current.status == Reply.Status.PUBLISHED and flags["weight"] >= threshold:
-            readers = "1 reader" if flags["count"] == 1 else f"{flags['count']} readers"
-            _set_status(current, Reply.Status.HELD, hold_reason=f"{readers} flagged it (weight {flags['weight']} of {threshold}).")
+            why = ngettext(
+                "%(count)s reader flagged it (weight %(weight)s of %(threshold)s).",
+                "%(count)s readers flagged it (weight %(weight)s of %(threshold)s).",
+                flags["count"],
+            ) % {"count": flags["count"], "weight": flags["weight"], "threshold": threshold}
+            _set_status(current, Reply.Status.HELD, hold_reason=why)
             _record(actor=None, action=ModerationLog.Action.FLAG_HOLD, reply=current, reason=current.hold_reason)
     return flag
 
@@ -148,7 +154,7 @@ def reply_hold(*, reply: Reply, moderator, reason: str) -> Reply:
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.HOLD, reason=reason,
         offered=policy.offer_hold,
-        refusal=lambda current: Conflict(f"This reply is already {_status_now(current)}."),
+        refusal=lambda current: Conflict(_("This reply is already %(current)s.") % {"current": _status_now(current)}),
         change=lambda current: _set_status(current, Reply.Status.HELD, hold_reason=reason),
     )
 
@@ -165,7 +171,7 @@ def reply_approve(*, reply: Reply, moderator, reason: str = "") -> Reply:
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.APPROVE,
         reason=_reason(reason, required=False), offered=policy.offer_approve, change=approve,
-        refusal=lambda current: Conflict(f"This reply is {_status_now(current)} now: another moderator has handled it."),
+        refusal=lambda current: Conflict(_("This reply is %(current)s now: another moderator has handled it.") % {"current": _status_now(current)}),
     )
 
 
@@ -180,14 +186,14 @@ def reply_remove_by_moderator(*, reply: Reply, moderator, reason: str) -> Reply:
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.REMOVE,
         reason=_reason(reason, required=True), offered=policy.offer_remove, change=remove,
-        refusal=lambda current: Conflict("This reply is already removed: another moderator has handled it."),
+        refusal=lambda current: Conflict(_("This reply is already removed: another moderator has handled it.")),
     )
 
 
 def _restore_refusal(current: Reply):
     if current.status != Reply.Status.REMOVED:
-        return Conflict(f"This reply is {_status_now(current)}, not removed.")
-    return Refused("Its author removed this reply; only they could have kept it.")
+        return Conflict(_("This reply is %(current)s, not removed.") % {"current": _status_now(current)})
+    return Refused(_("Its author removed this reply; only they could have kept it."))
 
 
 def reply_restore(*, reply: Reply, moderator, reason: str = "") -> Reply:
@@ -230,7 +236,7 @@ def flags_dismiss(*, reply: Reply, moderator, reason: str = "") -> Reply:
     return _act_on_reply(
         reply=reply, moderator=moderator, action=ModerationLog.Action.DISMISS_FLAGS,
         reason=_reason(reason, required=False), offered=policy.offer_dismiss, count_flags=True,
-        refusal=lambda current: Conflict("This reply has no open flags: another moderator has handled them."),
+        refusal=lambda current: Conflict(_("This reply has no open flags: another moderator has handled them.")),
         change=dismiss,
     )
 
@@ -251,7 +257,7 @@ def branch_lock(*, reply: Reply, moderator, reason: str, locked: bool = True) ->
         action=ModerationLog.Action.LOCK_BRANCH if locked else ModerationLog.Action.UNLOCK_BRANCH,
         reason=_reason(reason, required=locked),
         offered=policy.offer_lock_branch if locked else policy.offer_unlock_branch, change=_mark("branch_locked", locked),
-        refusal=lambda current: Conflict(f"This branch is already {'locked' if locked else 'unlocked'}."),
+        refusal=lambda current: Conflict(_("This branch is already locked.") if locked else _("This branch is already unlocked.")),
     )
 
 
@@ -265,8 +271,8 @@ def reply_feature(*, reply: Reply, moderator, reason: str = "", featured: bool =
         reason=_reason(reason, required=False),
         offered=policy.offer_feature if featured else policy.offer_unfeature, change=_mark("featured", featured),
         refusal=lambda current: Conflict(
-            ("Only a published reply can be featured." if current.status != Reply.Status.PUBLISHED
-             else "This reply is already featured.") if featured else "This reply is not featured."
+            (_("Only a published reply can be featured.") if current.status != Reply.Status.PUBLISHED
+             else _("This reply is already featured.")) if featured else _("This reply is not featured.")
         ),
     )
 
@@ -288,7 +294,7 @@ def branch_hold(*, reply: Reply, moderator, reason: str) -> int:
             status=Reply.Status.HELD, hold_reason=reason, previous_status=F("status")
         )
         if not held:
-            raise Conflict("Nothing in this branch is published: another moderator has handled it.")
+            raise Conflict(_("Nothing in this branch is published: another moderator has handled it."))
         _record(actor=moderator, action=ModerationLog.Action.HOLD_BRANCH, reply=current, reason=reason,
                 detail=f"{held} replies held")
     return held
@@ -302,7 +308,7 @@ def branch_remove(*, reply: Reply, moderator, reason: str) -> int:
         current = locks.lock_branch(reply.pk)
         pks = list(_branch(current).exclude(status=Reply.Status.REMOVED).values_list("pk", flat=True))
         if not pks:
-            raise Conflict("Everything in this branch is already removed.")
+            raise Conflict(_("Everything in this branch is already removed."))
         Reply.objects.filter(pk__in=pks).update(
             status=Reply.Status.REMOVED, removed_by=Reply.RemovedBy.MODERATOR, previous_status=F("status")
         )
@@ -321,7 +327,7 @@ def article_lock(*, article: Article, moderator, reason: str, locked: bool = Tru
     with transaction.atomic():
         current = locks.lock_article(article.pk)
         if current.locked == locked:
-            raise Conflict(f"This article is already {'locked' if locked else 'unlocked'}.")
+            raise Conflict(_("This article is already locked.") if locked else _("This article is already unlocked."))
         current.locked = locked
         current.save(update_fields=["locked"])
         action = ModerationLog.Action.LOCK_ARTICLE if locked else ModerationLog.Action.UNLOCK_ARTICLE
@@ -337,7 +343,7 @@ class ReplyAction:
     name: str  # in the URL, /moderation/replies/<id>/<name>/, and the admin action's name
     label: str  # the queue's button
     admin_label: str  # the admin's action menu
-    done: str  # said after it is done; "{status}" is the reply's status then
+    done: str  # said after it is done; "%(status)s" is the reply's status then
     reason_required: bool
     offered: Callable[[Reply, int], bool]  # forum.policy: whether it makes sense for the reply now
     service: Callable
@@ -346,26 +352,26 @@ class ReplyAction:
 REPLY_ACTIONS = {
     action.name: action
     for action in [
-        ReplyAction("approve", "Approve", "Approve held replies", "Approved: the reply is published.",
+        ReplyAction("approve", gettext_lazy("Approve"), gettext_lazy("Approve held replies"), gettext_lazy("Approved: the reply is published."),
                     False, policy.offer_approve, reply_approve),
-        ReplyAction("remove", "Remove", "Remove (needs a reason)", "Removed: the reply shows as a placeholder.",
+        ReplyAction("remove", gettext_lazy("Remove"), gettext_lazy("Remove (needs a reason)"), gettext_lazy("Removed: the reply shows as a placeholder."),
                     True, policy.offer_remove, reply_remove_by_moderator),
-        ReplyAction("restore", "Restore", "Restore removed replies", "Restored: the reply is {status} again.",
+        ReplyAction("restore", gettext_lazy("Restore"), gettext_lazy("Restore removed replies"), gettext_lazy("Restored: the reply is %(status)s again."),
                     False, policy.offer_restore, reply_restore),
-        ReplyAction("dismiss", "Dismiss flags", "Dismiss flags", "The flags are dismissed.",
+        ReplyAction("dismiss", gettext_lazy("Dismiss flags"), gettext_lazy("Dismiss flags"), gettext_lazy("The flags are dismissed."),
                     False, policy.offer_dismiss, flags_dismiss),
-        ReplyAction("lock-branch", "Lock branch", "Lock branch (needs a reason)", "The branch is locked.",
+        ReplyAction("lock-branch", gettext_lazy("Lock branch"), gettext_lazy("Lock branch (needs a reason)"), gettext_lazy("The branch is locked."),
                     True, policy.offer_lock_branch, partial(branch_lock, locked=True)),
-        ReplyAction("unlock-branch", "Unlock branch", "Unlock branch", "The branch is unlocked.",
+        ReplyAction("unlock-branch", gettext_lazy("Unlock branch"), gettext_lazy("Unlock branch"), gettext_lazy("The branch is unlocked."),
                     False, policy.offer_unlock_branch, partial(branch_lock, locked=False)),
-        ReplyAction("feature", "Feature (editor's pick)", "Feature (editor's pick)",
-                    "Featured: the reply is shown above the discussion.", False, policy.offer_feature, reply_feature),
-        ReplyAction("unfeature", "Unfeature", "Unfeature", "The reply is no longer featured.",
+        ReplyAction("feature", gettext_lazy("Feature (editor's pick)"), gettext_lazy("Feature (editor's pick)"),
+                    gettext_lazy("Featured: the reply is shown above the discussion."), False, policy.offer_feature, reply_feature),
+        ReplyAction("unfeature", gettext_lazy("Unfeature"), gettext_lazy("Unfeature"), gettext_lazy("The reply is no longer featured."),
                     False, policy.offer_unfeature, partial(reply_feature, featured=False)),
-        ReplyAction("hold-branch", "Hold whole branch", "Hold whole branch (needs a reason)",
-                    "The branch is held for review.", True, policy.offer_whole_branch, branch_hold),
-        ReplyAction("remove-branch", "Remove whole branch", "Remove whole branch (needs a reason)",
-                    "The branch is removed.", True, policy.offer_whole_branch, branch_remove),
+        ReplyAction("hold-branch", gettext_lazy("Hold whole branch"), gettext_lazy("Hold whole branch (needs a reason)"),
+                    gettext_lazy("The branch is held for review."), True, policy.offer_whole_branch, branch_hold),
+        ReplyAction("remove-branch", gettext_lazy("Remove whole branch"), gettext_lazy("Remove whole branch (needs a reason)"),
+                    gettext_lazy("The branch is removed."), True, policy.offer_whole_branch, branch_remove),
     ]
 }
 

@@ -8,6 +8,7 @@ forum.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
 from accounts.admin import UserAdmin
@@ -37,7 +38,7 @@ class ReadOnly:
 class ReasonActionForm(ActionForm):
     """The admin's action bar gets a reason box: moderation actions are logged with a reason."""
 
-    reason = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(attrs={"placeholder": "Reason"}))
+    reason = forms.CharField(required=False, max_length=1000, widget=forms.TextInput(attrs={"placeholder": _("Reason")}))
 
 
 class ModerationActions:
@@ -58,9 +59,9 @@ class ModerationActions:
                 service(moderator=request.user, reason=reason, **{self.target: obj}, **kwargs)
                 done += 1
             except ForumError as error:
-                self.message_user(request, f"{obj}: {error.message}", messages.WARNING)
+                self.message_user(request, _("%(obj)s: %(message)s") % {"obj": obj, "message": error.message}, messages.WARNING)
         if done:
-            self.message_user(request, f"Done for {done}.", messages.SUCCESS)
+            self.message_user(request, _("Done for %(done)s.") % {"done": done}, messages.SUCCESS)
 
 
 def _reply_action(action: actions.ReplyAction):
@@ -90,11 +91,11 @@ class ReplyAdmin(ReadOnly, ModerationActions, MPTTModelAdmin):
     mptt_level_indent = 20
     actions = [_reply_action(action) for action in actions.REPLY_ACTIONS.values()]
 
-    @admin.display(description="reply")
+    @admin.display(description=_("reply"))
     def short_body(self, reply):
-        return (reply.body[:50] + "…") if len(reply.body) > 50 else (reply.body or "(no text)")
+        return (reply.body[:50] + "…") if len(reply.body) > 50 else (reply.body or _("(no text)"))
 
-    @admin.display(description="article", ordering="article__title")
+    @admin.display(description=_("article"), ordering="article__title")
     def short_article(self, reply):
         title = reply.article.title
         return (title[:30] + "…") if len(title) > 30 else title
@@ -118,7 +119,7 @@ class ModerationLogAdmin(ReadOnly, admin.ModelAdmin):
 
 class SuspensionActionForm(ReasonActionForm):
     until = forms.CharField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="empty: for good"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("empty: for good")
     )
 
 
@@ -127,7 +128,7 @@ class ModeratedUserAdmin(ModerationActions, UserAdmin):
     action_form = SuspensionActionForm
     actions = ["ban", "unban", "delete_accounts"]
 
-    @admin.action(description="Suspend from posting (reason; until a date, or for good)", permissions=["moderate"])
+    @admin.action(description=_("Suspend from posting (reason; until a date, or for good)"), permissions=["moderate"])
     def ban(self, request, queryset):
         try:
             until = parse_suspension_end(request.POST.get("until", ""))
@@ -136,7 +137,7 @@ class ModeratedUserAdmin(ModerationActions, UserAdmin):
             return
         self.run(request, queryset, suspensions.user_ban, until=until)
 
-    @admin.action(description="Lift the suspension", permissions=["moderate"])
+    @admin.action(description=_("Lift the suspension"), permissions=["moderate"])
     def unban(self, request, queryset):
         self.run(request, queryset, suspensions.user_unban)
 

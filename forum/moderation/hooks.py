@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, ngettext
 
 from forum import policy
 from forum.conf import forum_settings
@@ -98,7 +99,11 @@ def flood_limit(*, author, reply, **_) -> Decision:
     if wait <= 0:
         return ALLOW
     wait = int(wait) + 1
-    return reject(f"You are posting too fast. Please wait {wait} seconds and try again.", retry_after=wait)
+    return reject(ngettext(
+        "You are posting too fast. Please wait %(wait)s second and try again.",
+        "You are posting too fast. Please wait %(wait)s seconds and try again.",
+        wait,
+    ) % {"wait": wait}, retry_after=wait)
 
 
 def duplicate_text(*, author, body, reply, **_) -> Decision:
@@ -111,7 +116,7 @@ def duplicate_text(*, author, body, reply, **_) -> Decision:
     if reply is not None:
         same = same.exclude(pk=reply.pk)
     if same.exists():
-        return reject("You already posted exactly this a moment ago.")
+        return reject(gettext("You already posted exactly this a moment ago."))
     return ALLOW
 
 
@@ -134,8 +139,8 @@ def watched_words(*, body, **_) -> Decision:
         match = compiled.search(text) if compiled else None
         if match:
             if verdict == "reject":
-                return reject("Your reply contains language this forum does not allow. Please rephrase it.")
-            return hold(f"Contains a watched word ({match.group(0)!r}); a moderator will look at it.")
+                return reject(gettext("Your reply contains language this forum does not allow. Please rephrase it."))
+            return hold(gettext("Contains a watched word (%(word)r); a moderator will look at it.") % {"word": match.group(0)})
     return ALLOW
 
 
@@ -163,8 +168,7 @@ def link_limit(*, author, body, **_) -> Decision:
     if links <= limit or not is_new_account(author):
         return ALLOW
     return reject(
-        f"New accounts can post at most {limit} links in a reply; this one has {links}. "
-        "Remove some, or post again once your account is a few days old."
+        gettext("New accounts can post at most %(limit)s links in a reply; this one has %(links)s. Remove some, or post again once your account is a few days old.") % {"limit": limit, "links": links}
     )
 
 
@@ -175,14 +179,14 @@ def first_posts_premoderated(*, author, reply, **_) -> Decision:
         return ALLOW
     if Reply.objects.filter(author=author).published().count() >= first:
         return ALLOW
-    return hold("A moderator checks a new account's first replies before they appear.")
+    return hold(gettext("A moderator checks a new account's first replies before they appear."))
 
 
 def article_rules(*, author, article, reply, **_) -> Decision:
     """The discussion's own rules, set by its moderators: pre-moderation of every reply, and slow
     mode (one new reply per N minutes per reader in this article; moderators are not slowed)."""
     if article.premoderate:
-        return hold("Every reply to this discussion is checked by a moderator before it appears.")
+        return hold(gettext("Every reply to this discussion is checked by a moderator before it appears."))
     minutes = article.slow_mode_minutes
     if not minutes or reply is not None or policy.is_moderator(author):
         return ALLOW
@@ -199,8 +203,11 @@ def article_rules(*, author, article, reply, **_) -> Decision:
         return ALLOW
     wait = int(wait) + 1
     return reject(
-        f"This discussion is in slow mode: one reply every {minutes} minute{'s' if minutes != 1 else ''}. "
-        f"You can post again in {_duration(wait)}.",
+        ngettext(
+            "This discussion is in slow mode: one reply every %(minutes)s minute. You can post again in %(wait)s.",
+            "This discussion is in slow mode: one reply every %(minutes)s minutes. You can post again in %(wait)s.",
+            minutes,
+        ) % {"minutes": minutes, "wait": _duration(wait)},
         retry_after=wait,
     )
 
@@ -208,8 +215,10 @@ def article_rules(*, author, article, reply, **_) -> Decision:
 def _duration(seconds: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     if not minutes:
-        return f"{seconds} seconds"
-    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        return ngettext("%(seconds)s second", "%(seconds)s seconds", seconds) % {"seconds": seconds}
+    if seconds:
+        return gettext("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": seconds}
+    return gettext("%(minutes)s min") % {"minutes": minutes}
 
 
 def removal_record(author) -> tuple[int, int]:
@@ -235,4 +244,6 @@ def removal_rate_reason(removed: int, considered: int) -> str:
     """Why removal_rate holds an account's new replies, or "" when it does not."""
     if removed < forum_settings.REMOVAL_RATE_MIN or removed * 100 < forum_settings.REMOVAL_RATE_THRESHOLD * considered:
         return ""
-    return f"Pre-moderated automatically: {removed} of this account's last {considered} replies were removed."
+    return gettext("Pre-moderated automatically: %(removed)s of this account's last %(considered)s replies were removed.") % {
+        "removed": removed, "considered": considered,
+    }

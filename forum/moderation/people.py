@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forum import policy
 from forum.errors import Refused
@@ -28,13 +30,15 @@ class ArticleRules:
     reply_prompt: str = ""
 
     def describe(self) -> str:
+        days, minutes = self.close_after_days, self.slow_mode_minutes
         parts = [
-            f"closes {self.close_after_days} days after publication" if self.close_after_days is not None else "",
-            "pre-moderated" if self.premoderate else "",
-            f"slow mode {self.slow_mode_minutes} min" if self.slow_mode_minutes else "",
-            "with a prompt" if self.reply_prompt else "",
+            ngettext("closes %(days)s day after publication", "closes %(days)s days after publication", days)
+            % {"days": days} if days is not None else "",
+            _("pre-moderated") if self.premoderate else "",
+            _("slow mode %(minutes)s min") % {"minutes": minutes} if minutes else "",
+            _("with a prompt") if self.reply_prompt else "",
         ]
-        return ", ".join(part for part in parts if part) or "no rules of its own"
+        return ", ".join(part for part in parts if part) or _("no rules of its own")
 
 
 def rules_of(article: Article) -> ArticleRules:
@@ -48,7 +52,7 @@ def article_rules_set(*, article: Article, moderator, rules: ArticleRules) -> Ar
     """Set a discussion's own rules; logged with what they became. Unchanged rules log nothing."""
     policy.check(policy.moderator_refusal(moderator))
     if CONTROL_CHARACTERS.search(rules.reply_prompt):
-        raise Refused("The prompt cannot contain control characters.")
+        raise Refused(_("The prompt cannot contain control characters."))
     rules = replace(rules, reply_prompt=rules.reply_prompt.strip())  # compared, and stored, as shown
     with transaction.atomic():
         article = locks.lock_article(article.pk)
@@ -68,9 +72,9 @@ def note_add(*, user, moderator, text: str) -> ModeratorNote:
     policy.check(policy.moderator_refusal(moderator))
     text = (text or "").strip()
     if not text:
-        raise Refused("Write the note first: it cannot be empty.")
+        raise Refused(_("Write the note first: it cannot be empty."))
     if len(text) > NOTE_MAX_LENGTH:
-        raise Refused(f"A note can be at most {NOTE_MAX_LENGTH} characters; this one has {len(text)}.")
+        raise Refused(_("A note can be at most %(limit)s characters; this one has %(length)s.") % {"limit": NOTE_MAX_LENGTH, "length": len(text)})
     if CONTROL_CHARACTERS.search(text):
-        raise Refused("The note cannot contain control characters.")
+        raise Refused(_("The note cannot contain control characters."))
     return ModeratorNote.objects.create(user=user, author=moderator, text=text, created=timezone.now())

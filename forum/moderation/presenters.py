@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forum import policy
 from forum.conf import forum_settings
@@ -78,9 +80,9 @@ def log_rows(entries: list[ModerationLog], *, viewer) -> list[LogRow]:
     rows = []
     for entry in entries:
         if entry.actor is None:
-            who = "Automatic rule"
+            who = _("Automatic rule")
         else:
-            who = entry.actor.public_name if show_names else "A moderator"
+            who = entry.actor.public_name if show_names else _("A moderator")
         row = LogRow(entry=entry, who=who)
         if reply := entry.reply:
             row.author = reply.author.public_name
@@ -122,5 +124,8 @@ def user_history(rows, *, viewer) -> UserHistory:
         replies=replies,
         actions=log_rows(rows.actions, viewer=viewer),
         premoderated="" if imported else hooks.removal_rate_reason(rows.removed_recently, rows.considered),
-        removal_summary=f"{rows.removed_recently} of the last {rows.considered} replies removed",
+        removal_summary=ngettext(
+            "%(removed)s of the last %(considered)s reply removed", "%(removed)s of the last %(considered)s replies removed",
+            rows.considered,
+        ) % {"removed": rows.removed_recently, "considered": rows.considered},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import services as accounts
 from forum import policy
@@ -24,7 +25,7 @@ def user_ban(*, user, moderator, reason: str, until=None):
     with transaction.atomic():
         current = accounts.suspension_set(user=user, until=until, reason=reason, now=now)
         if current is None:
-            raise Conflict("This user is already suspended on those terms.")
+            raise Conflict(_("This user is already suspended on those terms."))
         detail = "for good" if until is None else f"until {until:%Y-%m-%d %H:%M} UTC"
         _record(actor=moderator, action=ModerationLog.Action.BAN, user=current, reason=reason, detail=detail)
     return current
@@ -36,6 +37,6 @@ def user_unban(*, user, moderator, reason: str = ""):
     with transaction.atomic():
         current = accounts.suspension_lift(user=user)
         if current is None:
-            raise Conflict("This user is not suspended.")
+            raise Conflict(_("This user is not suspended."))
         _record(actor=moderator, action=ModerationLog.Action.UNBAN, user=current, reason=reason)
     return current

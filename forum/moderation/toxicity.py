@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import gettext
+
 from forum.conf import forum_settings
 
 from .hooks import ALLOW, Decision, hold, nudge
@@ -55,8 +57,12 @@ def toxicity(*, body, request=None, **_) -> Decision:
         return ALLOW
     if request is not None and request.POST.get(POST_ANYWAY) != "on":
         return nudge(
-            "This reply may read as abusive to others. Reconsider your words; or tick "
-            "\u201cPost it anyway\u201d and a moderator will read it before it appears."
+            gettext(
+                "This reply may read as abusive to others. Reconsider your words; or tick "
+                "\u201cPost it anyway\u201d and a moderator will read it before it appears."
+            )
         )
-    return hold(f"Toxicity score {value:.2f} (threshold {threshold:.2f}); the writer was warned and posted anyway."
-                if request is not None else f"Toxicity score {value:.2f} (threshold {threshold:.2f}).")
+    scores = {"score": f"{value:.2f}", "threshold": f"{threshold:.2f}"}
+    if request is not None:
+        return hold(gettext("Toxicity score %(score)s (threshold %(threshold)s); the writer was warned and posted anyway.") % scores)
+    return hold(gettext("Toxicity score %(score)s (threshold %(threshold)s).") % scores)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import parse_suspension_end
@@ -30,7 +31,7 @@ def _moderators_only(view):
 
     @wraps(view)
     def checked(request, *args, **kwargs):
-        policy.check(policy.moderator_refusal(request.user, "Only moderators can see this page or do this."))
+        policy.check(policy.moderator_refusal(request.user, _("Only moderators can see this page or do this.")))
         return view(request, *args, **kwargs)
 
     return checked
@@ -58,7 +59,7 @@ def queue(request):
 def reply_page(request, pk):
     replies = selectors.queue_entry(pk=pk)
     if not replies:
-        raise NotFound(f"There is no reply {pk}.")
+        raise NotFound(_("There is no reply %(pk)s.") % {"pk": pk})
     entry = _entries(replies, request.user)[0]
     return render(request, "moderation/reply.html", {"entry": entry, "article": replies[0].article})
 
@@ -67,12 +68,12 @@ def reply_page(request, pk):
 @_moderators_only
 def reply_action(request, pk, action):
     if action not in actions.REPLY_ACTIONS:
-        raise NotFound(f"There is no moderation action “{action}”.")
+        raise NotFound(_("There is no moderation action “%(action)s”.") % {"action": action})
     chosen = actions.REPLY_ACTIONS[action]
     reply = thread_selectors.reply_get(pk=pk)
     done = chosen.service(reply=reply, moderator=request.user, reason=request.POST.get("reason", ""))
     status = done.get_status_display().lower() if isinstance(done, Reply) else ""
-    messages.success(request, chosen.done.format(status=status))
+    messages.success(request, chosen.done % {"status": status})
     return redirect(_back(request, reverse("forum:moderation_queue")))
 
 
@@ -81,7 +82,7 @@ def reply_action(request, pk, action):
 def article_lock(request, slug, lock):
     article = thread_selectors.article_get(slug=slug, viewer=request.user)
     actions.article_lock(article=article, moderator=request.user, reason=request.POST.get("reason", ""), locked=lock)
-    messages.success(request, "The article is locked." if lock else "The article is open for replies again.")
+    messages.success(request, _("The article is locked.") if lock else _("The article is open for replies again."))
     return redirect(_back(request, article.get_absolute_url()))
 
 
@@ -102,7 +103,7 @@ def user_ban(request, username):
     except ValueError as error:
         raise Refused(str(error)) from error
     suspensions.user_ban(user=person, moderator=request.user, reason=request.POST.get("reason", ""), until=until)
-    messages.success(request, f"{person.public_name} is suspended.")
+    messages.success(request, _("%(name)s is suspended.") % {"name": person.public_name})
     return redirect(reverse("forum:moderation_user", args=[person.username]))
 
 
@@ -111,7 +112,7 @@ def user_ban(request, username):
 def user_unban(request, username):
     person = thread_selectors.person_get(username=username)
     suspensions.user_unban(user=person, moderator=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, f"{person.public_name} may post again.")
+    messages.success(request, _("%(name)s may post again.") % {"name": person.public_name})
     return redirect(reverse("forum:moderation_user", args=[person.username]))
 
 
@@ -140,7 +141,7 @@ def flag(request, pk):
     except ForumError as error:
         context["error"] = error.message
         return render(request, "forum/flag.html", context, status=status_of(error))
-    messages.success(request, "Thank you: the moderators will look at it.")
+    messages.success(request, _("Thank you: the moderators will look at it."))
     return redirect(reply.get_landing_url())
 
 
@@ -153,7 +154,7 @@ def article_rules(request, slug):
         if form.is_valid():
             rules = people.ArticleRules(**form.cleaned_data)
             people.article_rules_set(article=article, moderator=request.user, rules=rules)
-            messages.success(request, f"The discussion's rules are saved: {rules.describe()}.")
+            messages.success(request, _("The discussion's rules are saved: %(rules)s.") % {"rules": rules.describe()})
             return redirect(reverse("forum:moderation_article_rules", args=[article.slug]))
         status = 400
     context = {"article": article, "form": form, "closes_on": article.closes_on}
@@ -165,5 +166,5 @@ def article_rules(request, slug):
 def user_note(request, username):
     person = thread_selectors.person_get(username=username)
     people.note_add(user=person, moderator=request.user, text=request.POST.get("text", ""))  # it says what is wrong
-    messages.success(request, "The note is added.")
+    messages.success(request, _("The note is added."))
     return redirect(reverse("forum:moderation_user", args=[person.username]) + "#notes")

@@ -13,7 +13,11 @@ often its task runs (a unique constraint on recipient, entry, kind).
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from forum.i18n import language_of
 from forum.moderation.models import Flag, ModerationLog
 
 from .models import Notification
@@ -21,41 +25,63 @@ from .services import notification_add
 
 Action = ModerationLog.Action
 
-# The actions that restrict a reply, and how the notice words them.
+# The actions that restrict a reply, and how the notice words them: (done by a moderator, done by
+# the forum itself). Whole sentences, in the language of the person told (forum.notifications.services).
 RESTRICTIONS = {
-    Action.REMOVE: "removed your reply",
-    Action.REMOVE_BRANCH: "removed your reply and the replies under it",
-    Action.HOLD: "hid your reply until a moderator reviews it",
-    Action.HOLD_BRANCH: "hid your reply and the replies under it until a moderator reviews them",
-    Action.FLAG_HOLD: "hid your reply until a moderator reviews it",
+    Action.REMOVE: (
+        gettext_lazy("A moderator removed your reply on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("The forum removed your reply on \u201c%(title)s\u201d (reply %(pk)s)."),
+    ),
+    Action.REMOVE_BRANCH: (
+        gettext_lazy("A moderator removed your reply and the replies under it on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("The forum removed your reply and the replies under it on \u201c%(title)s\u201d (reply %(pk)s)."),
+    ),
+    Action.HOLD: (
+        gettext_lazy("A moderator hid your reply until a moderator reviews it on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("The forum hid your reply until a moderator reviews it on \u201c%(title)s\u201d (reply %(pk)s)."),
+    ),
+    Action.HOLD_BRANCH: (
+        gettext_lazy(
+            "A moderator hid your reply and the replies under it until a moderator reviews them on "
+            "\u201c%(title)s\u201d (reply %(pk)s)."
+        ),
+        gettext_lazy(
+            "The forum hid your reply and the replies under it until a moderator reviews them on "
+            "\u201c%(title)s\u201d (reply %(pk)s)."
+        ),
+    ),
 }
+RESTRICTIONS[Action.FLAG_HOLD] = RESTRICTIONS[Action.HOLD]
 # What a reporter is told the decision on their notice was.
 OUTCOMES = {
-    Action.REMOVE: "a moderator removed the reply",
-    Action.REMOVE_BRANCH: "a moderator removed the reply and the replies under it",
-    Action.APPROVE: "a moderator reviewed the reply and left it published: no breach was found",
-    Action.DISMISS_FLAGS: "a moderator reviewed the reply and found no breach of the law or of the forum's rules",
+    Action.REMOVE: gettext_lazy("a moderator removed the reply"),
+    Action.REMOVE_BRANCH: gettext_lazy("a moderator removed the reply and the replies under it"),
+    Action.APPROVE: gettext_lazy("a moderator reviewed the reply and left it published: no breach was found"),
+    Action.DISMISS_FLAGS: gettext_lazy(
+        "a moderator reviewed the reply and found no breach of the law or of the forum's rules"
+    ),
 }
 
 
 def _ground(entry: ModerationLog, reply) -> str:
     flags = list(Flag.objects.filter(decision=entry).values_list("reason", flat=True)) if entry.actor_id else []
     if Flag.Reason.ILLEGAL in flags:
-        return "It was reported as illegal content under the EU Digital Services Act, and a moderator decided."
+        return _("It was reported as illegal content under the EU Digital Services Act, and a moderator decided.")
     if flags or entry.action == Action.FLAG_HOLD:
-        who = "a moderator decided" if entry.actor_id else "it was hidden automatically until a moderator looks at it"
-        return f"Readers flagged it, and {who}."
-    return "A moderator decided on the forum's rules, without a report."
+        if entry.actor_id:
+            return _("Readers flagged it, and a moderator decided.")
+        return _("Readers flagged it, and it was hidden automatically until a moderator looks at it.")
+    return _("A moderator decided on the forum's rules, without a report.")
 
 
 def statement_of_reasons(entry: ModerationLog, reply) -> str:
-    who = "A moderator" if entry.actor_id else "The forum"
-    reason = entry.reason or "no reason was given"
-    return (
-        f"{who} {RESTRICTIONS[entry.action]} on \u201c{reply.article.title}\u201d (reply {reply.pk}). "
-        f"Reason: {reason}. {_ground(entry, reply)} If you think this is wrong, you can contest it by "
-        f"writing to {settings.DEFAULT_FROM_EMAIL}, quoting reply {reply.pk}."
-    )
+    by_moderator, by_forum = RESTRICTIONS[entry.action]
+    done = (by_moderator if entry.actor_id else by_forum) % {"title": reply.article.title, "pk": reply.pk}
+    reason = _("Reason: %(reason)s.") % {"reason": entry.reason or _("no reason was given")}
+    contest = _("If you think this is wrong, you can contest it by writing to %(address)s, quoting reply %(pk)s.") % {
+        "address": settings.DEFAULT_FROM_EMAIL, "pk": reply.pk,
+    }
+    return f"{done} {reason} {_ground(entry, reply)} {contest}"
 
 
 def _reachable(person) -> bool:
@@ -73,15 +99,23 @@ def notify_decision(*, reply, entry: ModerationLog) -> list[Notification]:
     # other automatic holds (manage.py moderate) are decisions like a moderator's.
     automatic_on_posting = entry.actor_id is None and entry.action == Action.HOLD and entry.detail in ("when posted", "on import")
     if entry.action in RESTRICTIONS and not automatic_on_posting and _reachable(reply.author):
+        # Written in the language the person reads the forum in (kept as written, like a letter).
+        with translation.override(language_of(reply.author)):
+            text = statement_of_reasons(entry, reply)
         told.append(notification_add(recipient=reply.author, reply=reply, entry=entry, kind=Notification.Kind.DECISION,
-                                     text=statement_of_reasons(entry, reply), email=True, created=entry.created))
-    outcome = OUTCOMES.get(entry.action, f"a moderator {entry.get_action_display()}")
+                                     text=text, email=True, created=entry.created))
     for flag in Flag.objects.filter(decision=entry, reason=Flag.Reason.ILLEGAL).select_related("flagger"):
-        # A branch action resolves the flags of every reply in it: name the one reported.
-        text = (
-            f"Your illegal-content notice about reply {flag.reply_id} on \u201c{reply.article.title}\u201d: {outcome}."
-            + (f" Reason: {entry.reason}." if entry.reason else "")
-        )
+        with translation.override(language_of(flag.flagger)):
+            text = _report_decision(entry, reply, flag)
         told.append(notification_add(recipient=flag.flagger, reply=reply, entry=entry, kind=Notification.Kind.REPORT,
                                      text=text, email=True, created=entry.created))
     return [notice for notice in told if notice is not None]
+
+
+def _report_decision(entry: ModerationLog, reply, flag) -> str:
+    """What the reporter of an illegal-content notice is told was decided."""
+    outcome = OUTCOMES.get(entry.action) or _("a moderator %(action)s") % {"action": entry.get_action_display()}
+    # A branch action resolves the flags of every reply in it: name the one reported.
+    return _("Your illegal-content notice about reply %(pk)s on \u201c%(title)s\u201d: %(outcome)s.") % {
+            "pk": flag.reply_id, "title": reply.article.title, "outcome": outcome,
+    } + (" " + _("Reason: %(reason)s.") % {"reason": entry.reason} if entry.reason else "")

@@ -1,14 +1,16 @@
 """Notifications as the list at /notifications/ prints them."""
 
+from django.utils.translation import gettext_lazy
+
 from forum.threads.presenters import placeholder_for
 
 from .models import Notification
 
 # The notices about a reply someone wrote: who did what, where. The reply's text follows.
 _HEADLINES = {
-    Notification.Kind.REPLY: "{name} replied to you on \u201c{title}\u201d",
-    Notification.Kind.MENTION: "{name} mentioned you on \u201c{title}\u201d",
-    Notification.Kind.FOLLOW: "{name} replied in \u201c{title}\u201d, which you follow",
+    Notification.Kind.REPLY: gettext_lazy("%(name)s replied to you on \u201c%(title)s\u201d"),
+    Notification.Kind.MENTION: gettext_lazy("%(name)s mentioned you on \u201c%(title)s\u201d"),
+    Notification.Kind.FOLLOW: gettext_lazy("%(name)s replied in \u201c%(title)s\u201d, which you follow"),
 }
 
 
@@ -19,7 +21,7 @@ def with_excerpts(notifications: list) -> list:
         about_reply = _HEADLINES.get(note.kind)
         if about_reply:
             reply = note.reply
-            note.headline = about_reply.format(name=reply.author.public_name, title=reply.article.title)
+            note.headline = about_reply % {"name": reply.author.public_name, "title": reply.article.title}
             note.excerpt = placeholder_for(reply) or reply.body
         else:  # a moderation notice: its own text, written when the decision was made
             note.headline = note.get_kind_display()

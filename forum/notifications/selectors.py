@@ -1,5 +1,7 @@
 """Reads of a reader's notifications."""
 
+from django.utils.translation import gettext as _
+
 from forum.errors import NotFound
 
 from .models import Notification
@@ -28,5 +30,5 @@ def for_user(user) -> list[Notification]:
 def get(*, pk: int) -> Notification:
     notification = Notification.objects.select_related("reply__article").filter(pk=pk).first()
     if notification is None:
-        raise NotFound("There is no such notification.")
+        raise NotFound(_("There is no such notification."))
     return notification

@@ -11,10 +11,13 @@ from __future__ import annotations
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.selectors import ignores
 from forum.errors import NotFound
+from forum.i18n import language_of
 from forum.threads.models import Reply
 from forum.web import absolute_url
 from jobs import durable_task, enqueue
@@ -69,14 +72,19 @@ def send_notification_email(notification_id: int) -> str:
         )
         if notification is None or notification.emailed_at is not None:
             return "nothing to send"
-        message = _compose(notification)
+        # In the language the recipient reads the forum in, whoever's request queued it.
+        with translation.override(language_of(notification.recipient)):
+            message = _compose(notification)
         if message is None:
             return "no longer wanted"
         subject, body, scope = message
         headers = {"X-Forum-Notification": str(notification.pk)}  # tells a second copy from another email
         if scope:
             headers.update(unsubscribe.headers_for(notification.recipient, scope))
-            body += f"\nUnsubscribe from these emails in one click: {unsubscribe.link_for(notification.recipient, scope)}\n"
+            with translation.override(language_of(notification.recipient)):
+                body += "\n" + _("Unsubscribe from these emails in one click: %(link)s") % {
+                    "link": unsubscribe.link_for(notification.recipient, scope)
+                } + "\n"
         EmailMessage(subject=subject, body=body, to=[notification.recipient.email], headers=headers).send(
             fail_silently=False  # a failed send raises, so the task retries with backoff
         )
@@ -91,9 +99,11 @@ def _compose(notification: Notification) -> tuple[str, str, str] | None:
     link = absolute_url(reply.get_landing_url())
     kind, title = notification.kind, reply.article.title
     if kind in (Notification.Kind.DECISION, Notification.Kind.REPORT):  # a legal notice: whatever the settings
-        subject = "A moderation decision about your reply" if kind == Notification.Kind.DECISION \
-            else "The decision on your report"
-        return f"{subject} on \u201c{title}\u201d", f"{notification.text}\n\nThe reply: {link}\n", ""
+        if kind == Notification.Kind.DECISION:
+            subject = _("A moderation decision about your reply on \u201c%(title)s\u201d") % {"title": title}
+        else:
+            subject = _("The decision on your report on \u201c%(title)s\u201d") % {"title": title}
+        return subject, notification.text + "\n\n" + _("The reply: %(link)s") % {"link": link} + "\n", ""
     if not recipient.email or reply.status != Reply.Status.PUBLISHED:
         return None
     writer = reply.author.public_name
@@ -101,17 +111,23 @@ def _compose(notification: Notification) -> tuple[str, str, str] | None:
         if recipient.follow_email != recipient.FollowEmail.EACH:
             return None
         return (
-            f"New reply by {writer} on \u201c{title}\u201d",
-            f"{writer} wrote, in a discussion you follow:\n\n{reply.body}\n\nRead it in its thread: {link}\n",
+            _("New reply by %(name)s on \u201c%(title)s\u201d") % {"name": writer, "title": title},
+            _("%(name)s wrote, in a discussion you follow:") % {"name": writer}
+            + f"\n\n{reply.body}\n\n" + _("Read it in its thread: %(link)s") % {"link": link} + "\n",
             f"follow:{reply.article_id}",
         )
     if not recipient.email_on_reply:
         return None
-    verb = "mentioned you" if kind == Notification.Kind.MENTION else "replied to you"
+    names = {"name": writer, "title": title}
+    if kind == Notification.Kind.MENTION:
+        subject, opening = _("%(name)s mentioned you on \u201c%(title)s\u201d") % names, _("%(name)s mentioned you:") % names
+    else:
+        subject, opening = _("%(name)s replied to you on \u201c%(title)s\u201d") % names, _("%(name)s replied to you:") % names
+    settings_link = absolute_url(reverse("accounts:settings"))
     return (
-        f"{writer} {verb} on \u201c{title}\u201d",
-        f"{writer} {verb}:\n\n{reply.body}\n\nRead it in its thread: {link}\n\n"
-        f"You can turn these emails off in your settings: {absolute_url(reverse('accounts:settings'))}\n",
+        subject,
+        f"{opening}\n\n{reply.body}\n\n" + _("Read it in its thread: %(link)s") % {"link": link} + "\n\n"
+        + _("You can turn these emails off in your settings: %(link)s") % {"link": settings_link} + "\n",
         unsubscribe.REPLIES,
     )
 
@@ -131,37 +147,47 @@ def send_digest_email(recipient_id: int, since: str) -> str:
         if not notes or notes[0].recipient.follow_email != notes[0].recipient.FollowEmail.DIGEST:
             return "nothing to send"
         recipient = notes[0].recipient
-        lines, articles = [], []
-        for note in notes:
-            reply = note.reply
-            if reply.article_id not in articles:
-                articles.append(reply.article_id)
-                lines.append(f"\n\u201c{reply.article.title}\u201d")
-            excerpt = " ".join(reply.body.split())[:200]
-            lines.append(f"- {reply.author.public_name}: {excerpt}\n  {absolute_url(reply.get_landing_url())}")
-        body = f"New replies in the discussions you follow:\n{chr(10).join(lines)}\n"
-        headers = {}
-        if len(articles) == 1:  # one discussion: its link stops it; several: the settings do
-            headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
-            body += f"\nUnsubscribe in one click: {unsubscribe.link_for(recipient, f'follow:{articles[0]}')}\n"
-        else:
-            for article_id in articles:
-                body += f"\nStop emails about one of them: {unsubscribe.link_for(recipient, f'follow:{article_id}')}"
-            headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
-        body += f"\nChoose how often these come in your settings: {absolute_url(reverse('accounts:settings'))}\n"
-        EmailMessage(
-            subject=f"{len(notes)} new repl{'y' if len(notes) == 1 else 'ies'} in the discussions you follow",
-            body=body, to=[recipient.email], headers=headers,
-        ).send(fail_silently=False)
+        with translation.override(language_of(recipient)):
+            subject, body, headers, articles = _digest(recipient, notes)
+        EmailMessage(subject=subject, body=body, to=[recipient.email], headers=headers).send(fail_silently=False)
         Notification.objects.filter(pk__in=[note.pk for note in notes]).update(emailed_at=timezone.now())
     return f"sent {len(notes)}"
+
+
+def _digest(recipient, notes) -> tuple[str, str, dict, list]:
+    """(subject, body, headers, the articles' ids) of a digest reader's day of followed replies."""
+    lines, articles = [], []
+    for note in notes:
+        reply = note.reply
+        if reply.article_id not in articles:
+            articles.append(reply.article_id)
+            lines.append(f"\n\u201c{reply.article.title}\u201d")
+        excerpt = " ".join(reply.body.split())[:200]
+        lines.append(f"- {reply.author.public_name}: {excerpt}\n  {absolute_url(reply.get_landing_url())}")
+    body = _("New replies in the discussions you follow:") + f"\n{chr(10).join(lines)}\n"
+    headers = {}
+    if len(articles) == 1:  # one discussion: its link stops it; several: the settings do
+        headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
+        body += "\n" + _("Unsubscribe in one click: %(link)s") % {"link": unsubscribe.link_for(recipient, f"follow:{articles[0]}")} + "\n"
+    else:
+        for article_id in articles:
+            body += "\n" + _("Stop emails about one of them: %(link)s") % {"link": unsubscribe.link_for(recipient, f"follow:{article_id}")}
+        headers = unsubscribe.headers_for(recipient, f"follow:{articles[0]}")
+    body += "\n" + _("Choose how often these come in your settings: %(link)s") % {
+        "link": absolute_url(reverse("accounts:settings"))
+    } + "\n"
+    subject = ngettext(
+        "%(count)s new reply in the discussions you follow", "%(count)s new replies in the discussions you follow",
+        len(notes),
+    ) % {"count": len(notes)}
+    return subject, body, headers, articles
 
 
 def notification_open(*, notification: Notification, user) -> Notification:
     """Mark a notification read when its recipient opens it. Someone else's is answered as a
     missing one: a 403 would tell a prober which numbers exist."""
     if notification.recipient_id != user.pk:
-        raise NotFound("There is no such notification.")
+        raise NotFound(_("There is no such notification."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from forum.errors import NotFound, Refused
 from forum.threads.models import Article
@@ -47,8 +48,8 @@ class Unsubscription:
 
     def describe(self) -> str:
         if self.article is not None:
-            return f"emails about new replies in \u201c{self.article.title}\u201d (and following it)"
-        return "emails about replies to you and mentions of you"
+            return _("emails about new replies in \u201c%(title)s\u201d (and following it)") % {"title": self.article.title}
+        return _("emails about replies to you and mentions of you")
 
 
 def read(token: str) -> Unsubscription:
@@ -57,19 +58,19 @@ def read(token: str) -> Unsubscription:
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
-        raise Refused("This unsubscribe link is not valid: it may have been cut short or changed.") from None
+        raise Refused(_("This unsubscribe link is not valid: it may have been cut short or changed.")) from None
     user = get_user_model().objects.filter(pk=data.get("u")).first()
     scope = str(data.get("s", ""))
     if user is None:
-        raise NotFound("The account this link was for no longer exists.")
+        raise NotFound(_("The account this link was for no longer exists."))
     if scope == REPLIES:
         return Unsubscription(user=user, scope=scope, article=None)
     if scope.startswith("follow:") and scope[7:].isdigit():
         article = Article.objects.filter(pk=int(scope[7:])).first()
         if article is None:
-            raise NotFound("The discussion this link was for no longer exists.")
+            raise NotFound(_("The discussion this link was for no longer exists."))
         return Unsubscription(user=user, scope=scope, article=article)
-    raise Refused("This unsubscribe link is not valid.")
+    raise Refused(_("This unsubscribe link is not valid."))
 
 
 def apply(unsubscription: Unsubscription) -> None:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -30,10 +31,10 @@ def follow(request, slug):
     article = thread_selectors.article_get(slug=slug, viewer=request.user)
     wanted = request.POST.get("follow")
     if wanted not in ("1", "0"):
-        raise Refused("Say whether to follow this discussion.")
+        raise Refused(_("Say whether to follow this discussion."))
     following = follows.follow_set(user=request.user, article=article, following=wanted == "1")
-    messages.success(request, "You follow this discussion: new replies will be in your notifications."
-                     if following else "You no longer follow this discussion.")
+    messages.success(request, _("You follow this discussion: new replies will be in your notifications.")
+                     if following else _("You no longer follow this discussion."))
     return redirect(article.get_absolute_url() + "#discussion")
 
 

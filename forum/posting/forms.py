@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forum.conf import forum_settings
 from forum.errors import ForumError
@@ -8,7 +11,7 @@ from .services import clean_body
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=gettext_lazy("Your reply"),
         strip=False,
         required=False,  # clean_body() says what is wrong, in the same words the service uses
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -19,7 +22,9 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = forum_settings.REPLY_MAX_LENGTH
-        self.fields["body"].help_text = f"Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists. Up to {limit:,} characters."
+        self.fields["body"].help_text = _(
+            "Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists. Up to %(limit)s characters."
+        ) % {"limit": number_format(limit, force_grouping=True)}
         self.fields["body"].widget.attrs["maxlength"] = limit
 
     def clean_body(self):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from forum import mentions, policy, signals
 from forum.conf import forum_settings
@@ -27,15 +29,18 @@ def clean_body(body: str) -> str:
     """The body as it will be stored, or Refused saying what is wrong with it."""
     if CONTROL_CHARACTERS.search(body):
         raise Refused(
-            "Your text contains a control character (such as a NUL byte) that cannot be posted. "
-            "Remove it and try again."
+            _("Your text contains a control character (such as a NUL byte) that cannot be posted. "
+            "Remove it and try again.")
         )
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise Refused("Write something before posting: the reply is empty.")
+        raise Refused(_("Write something before posting: the reply is empty."))
     limit = forum_settings.REPLY_MAX_LENGTH
     if len(body) > limit:
-        raise Refused(f"Your reply is {len(body):,} characters long; the limit is {limit:,}.")
+        raise Refused(
+            _("Your reply is %(length)s characters long; the limit is %(limit)s.")
+            % {"length": number_format(len(body), force_grouping=True), "limit": number_format(limit, force_grouping=True)}
+        )
     return body
 
 

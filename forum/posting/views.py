@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import mentions, policy
@@ -97,7 +98,7 @@ def _posted_json(request, new, parent, sort: str) -> JsonResponse:
             "parent": parent.pk if parent is not None else None,
             "html": str(presenters.posted_item_html(new, parent=parent, viewer=request.user, sort=sort)),
             "url": reply_in_thread_url(new, sort),
-            "message": "Your reply is waiting for a moderator before others can see it." if held else "Your reply is posted.",
+            "message": _("Your reply is waiting for a moderator before others can see it.") if held else _("Your reply is posted."),
             "form_token": uuid.uuid4().hex,  # the box's next post is a new reply, not a double submit
         },
         status=201,
@@ -146,7 +147,7 @@ def reply(request, slug, parent_pk=None):
 
     if not request.user.is_authenticated:
         draft_keep(request, article, parent, request.POST.get("body", ""))
-        messages.info(request, "Sign in to post your reply. We have kept what you wrote.")
+        messages.info(request, _("Sign in to post your reply. We have kept what you wrote."))
         return redirect_to_login(request.get_full_path())
 
     if wants_json and "preview" not in request.POST:
@@ -180,7 +181,7 @@ def reply(request, slug, parent_pk=None):
     if wants_json:
         return _posted_json(request, new, parent, sort)
     if new.status == new.Status.HELD:
-        messages.info(request, "Thanks: your reply is waiting for a moderator before others can see it.")
+        messages.info(request, _("Thanks: your reply is waiting for a moderator before others can see it."))
     return redirect(reply_in_thread_url(new, sort))
 
 
@@ -213,14 +214,14 @@ def remove(request, pk):
         item = presenters.reply_in_context(reply, heading_level=2)  # straight under the page's h1
         return render(request, "forum/remove.html", {"item": item, "article": reply.article})
     reply = services.reply_remove_own(reply=reply, user=request.user)
-    messages.info(request, "Your reply was removed. The replies under it stay in place.")
+    messages.info(request, _("Your reply was removed. The replies under it stay in place."))
     return redirect(reply.get_landing_url())
 
 
 @login_required
 def history(request, pk):
     reply = selectors.reply_get(pk=pk)
-    policy.check(policy.moderator_refusal(request.user, "Only moderators can see the edit history of a reply."))
+    policy.check(policy.moderator_refusal(request.user, _("Only moderators can see the edit history of a reply.")))
     revisions = [
         {"revision": revision, "html": stored_html(revision.body_html)} for revision in selectors.revisions_of(reply)
     ]
@@ -233,7 +234,7 @@ def preview(request):
     """The in-place reply box's preview: the same rendering the reply will get when posted."""
     try:
         if not request.user.is_authenticated:
-            raise Forbidden("Sign in to preview.")
+            raise Forbidden(_("Sign in to preview."))
         body = services.clean_body(request.POST.get("body", ""))
     except ForumError as error:
         return HttpResponse(error.message, status=status_of(error), content_type="text/plain")

@@ -3,21 +3,33 @@ staff badge, the featured strip, and the line that says why "Best" is oldest fir
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 EXCERPT_LENGTH = 200
 _SPACES = re.compile(r"\s+")
 
 
+RECOMMEND = gettext_lazy("Recommend")
+
+
 def count_label(count: int) -> str:
-    if not count:
-        return ""
-    return "1 recommendation" if count == 1 else f"{count:,} recommendations"
+    return _count_label(get_language(), count) if count else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _count_label(language: str, count: int) -> str:
+    # Per language (the key only: ngettext reads the active one), as cards.py's times: asked per card.
+    return ngettext("%(count)s recommendation", "%(count)s recommendations", count) % {
+        "count": number_format(count, force_grouping=True)
+    }
 
 
 def recommend_marks(count: int, pressed: bool) -> dict:
@@ -29,7 +41,8 @@ def recommend_marks(count: int, pressed: bool) -> dict:
         "pressed": "true" if pressed else "false",
         "value": "0" if pressed else "1",  # what pressing it asks for
         # A toggle button keeps its name; aria-pressed (and the tick forum.css draws) says whether it is on.
-        "label": "Recommend",
+        # Lazy: read only by the toggle's JSON (the card prints its own, compiled in: forum.jinja_env).
+        "label": RECOMMEND,
     }
 
 
@@ -55,6 +68,7 @@ class Pick:
     staff: bool
     excerpt: str
     url: str  # its place in the thread: an anchor on this page, or the way to its page
+    language: str = ""  # what its text is written in: the article's (<p lang>)
 
 
 def excerpt_of(body_html: str) -> str:
@@ -80,6 +94,7 @@ def featured_strip(page, *, article, sort_query: str) -> list[Pick]:
             pk=reply.pk, author=reply.author.public_name,
             profile_url=reverse("forum:profile", args=[reply.author.username]),
             staff=marks_of(reply, viewer_pk=None)["staff"], excerpt=excerpt_of(reply.body_html), url=url,
+            language=article.language,
         ))
     return picks
 
@@ -89,7 +104,7 @@ def best_note(page) -> str:
     and the page must not suggest a judgement nobody made."""
     if page.sort != "best" or any(row.best_score > 0 for row in page.rows):
         return ""
-    return "No reply here has been recommended yet, so “Best” shows them oldest first."
+    return gettext("No reply here has been recommended yet, so “Best” shows them oldest first.")
 
 
 def page_parts(page, *, article, sort_query: str) -> dict:

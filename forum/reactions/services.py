@@ -10,6 +10,7 @@ from django.core.cache import cache as counters
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from forum import policy
 from forum.conf import forum_settings
@@ -42,7 +43,11 @@ def _rate_check(user) -> None:
     if count > forum_settings.RECOMMEND_RATE:
         wait = max(1, (start + 1) * window - int(time.time()))
         raise RateLimited(
-            f"You are recommending too fast. Please wait {wait} seconds and try again.", retry_after=wait
+            ngettext(
+                "You are recommending too fast. Please wait %(wait)s second and try again.",
+                "You are recommending too fast. Please wait %(wait)s seconds and try again.",
+                wait,
+            ) % {"wait": wait}, retry_after=wait
         )
 
 

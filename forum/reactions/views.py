@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from forum import policy
 from forum.errors import ForumError, NotFound, Refused
@@ -18,7 +19,7 @@ from . import presenters, services
 def _sort(raw: str | None) -> str:
     sort = raw or thread_selectors.DEFAULT_SORT
     if sort not in thread_selectors.SORTS:
-        raise Refused(f"There is no sort order “{sort}”. Choose one of: {', '.join(thread_selectors.SORTS)}.")
+        raise Refused(_("There is no sort order “%(sort)s”. Choose one of: %(choices)s.") % {"sort": sort, "choices": ', '.join(thread_selectors.SORTS)})
     return sort
 
 
@@ -32,13 +33,13 @@ def recommend(request, pk):
     in the order the reader had (sort). A GET (the signed-out link, after signing in) goes there."""
     reply = thread_selectors.reply_get(pk=pk)
     if reply.article.draft and not policy.may_see_drafts(request.user):
-        raise NotFound(f"There is no reply {pk}. It may be a mistyped address.")
+        raise NotFound(_("There is no reply %(pk)s. It may be a mistyped address.") % {"pk": pk})
     try:
         if request.method != "POST":
             return redirect(reply_in_thread_url(reply, _sort(request.GET.get("sort"))))
         wanted = request.POST.get("on")
         if wanted not in ("1", "0"):
-            raise Refused("Say whether to recommend this reply (on=1) or withdraw it (on=0).")
+            raise Refused(_("Say whether to recommend this reply (on=1) or withdraw it (on=0)."))
         sort = _sort(request.POST.get("sort"))
         done = services.recommend_set(reply=reply, user=request.user, on=wanted == "1")
     except ForumError as error:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 from forum.conf import forum_settings
 from forum.errors import Refused
 from forum.rendering import CONTROL_CHARACTERS
@@ -52,19 +55,21 @@ def parse(text: str) -> Query:
     """The reader's search, or BadQuery saying what is wrong with it."""
     limit = forum_settings.SEARCH_MAX_QUERY_LENGTH
     if CONTROL_CHARACTERS.search(text):
-        raise BadQuery("Your search contains a control character (such as a NUL byte). Remove it and try again.")
+        raise BadQuery(gettext("Your search contains a control character (such as a NUL byte). Remove it and try again."))
     text = text.strip()
     if not text:
-        raise BadQuery("Type a word or two to search for.")
+        raise BadQuery(gettext("Type a word or two to search for."))
     if len(text) > limit:
-        raise BadQuery(f"Your search is {len(text):,} characters long; the limit is {limit:,}. Try a few key words.")
+        raise BadQuery(gettext("Your search is %(length)s characters long; the limit is %(limit)s. Try a few key words.") % {
+            "length": number_format(len(text), force_grouping=True), "limit": number_format(limit, force_grouping=True),
+        })
     if text.count('"') % 2:
-        raise BadQuery('A quotation mark is not closed: add a " at the end of the phrase, or remove it.')
+        raise BadQuery(gettext('A quotation mark is not closed: add a " at the end of the phrase, or remove it.'))
     authors = _AUTHOR.findall(text)
     if len(authors) > 1:
-        raise BadQuery("Search one author at a time: use author: once.")
+        raise BadQuery(gettext("Search one author at a time: use author: once."))
     if authors and not authors[0]:
-        raise BadQuery("Put a name after author:, as in author:batavian01.")
+        raise BadQuery(gettext("Put a name after author:, as in author:batavian01."))
     query = Query(text=text, author=authors[0] if authors else "")
     pending_or = False
     for match in _TERM.finditer(_AUTHOR.sub(" ", text)):
@@ -85,13 +90,13 @@ def parse(text: str) -> Query:
             query.clauses.append([term])
         pending_or = False
     if len(query.clauses) + len(query.excluded) > forum_settings.SEARCH_MAX_TERMS:
-        raise BadQuery(f"Your search has too many terms; use at most {forum_settings.SEARCH_MAX_TERMS}.")
+        raise BadQuery(gettext("Your search has too many terms; use at most %(limit)s.") % {"limit": forum_settings.SEARCH_MAX_TERMS})
     if not query.clauses:
         if query.excluded:
-            raise BadQuery("Say what to look for, not only what to leave out: add a word without a minus sign.")
+            raise BadQuery(gettext("Say what to look for, not only what to leave out: add a word without a minus sign."))
         if query.author:
-            raise BadQuery(f"Add a word to look for in the replies of {query.author}.")
-        raise BadQuery("Your search has no words to look for, only operators or punctuation. Add a word.")
+            raise BadQuery(gettext("Add a word to look for in the replies of %(author)s.") % {"author": query.author})
+        raise BadQuery(gettext("Your search has no words to look for, only operators or punctuation. Add a word."))
     return query
 
 

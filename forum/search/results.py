@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from forum.conf import forum_settings
 from forum.errors import NotFound
@@ -54,7 +55,7 @@ def page_number(raw: str | None) -> int:
     if raw is None:
         return 1
     if not _DIGITS.fullmatch(raw) or not raw.strip("0"):
-        raise parsing.BadQuery(f"“{raw[:20]}” is not a page number. Pages are numbered 1, 2, 3…")
+        raise parsing.BadQuery(_("“%(raw)s” is not a page number. Pages are numbered 1, 2, 3…") % {"raw": raw[:20]})
     return int(raw)
 
 
@@ -63,7 +64,7 @@ def article_filter(slug: str | None) -> Article | None:
         return None
     article = Article.objects.published().filter(slug=slug).first()
     if article is None:
-        raise NotFound("There is no such article to search in. It may have moved, or the address may be mistyped.")
+        raise NotFound(_("There is no such article to search in. It may have moved, or the address may be mistyped."))
     return article
 
 
@@ -86,7 +87,7 @@ def results_page(
             offset=(page - 1) * size, limit=size,
         )
     if page > 1 and not found.hits:
-        raise NotFound(f"There is no page {page} of results for this search.")
+        raise NotFound(_("There is no page %(page)s of results for this search.") % {"page": page})
     search_articles = page == 1 and article is None and not author and statuses == [Reply.Status.PUBLISHED]
     now = timezone.now()
 

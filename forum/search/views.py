@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from config.replicas import replica_reads
 from forum import policy
@@ -38,12 +39,12 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
-STATUS_CHOICES = [("", "Any status"), *Reply.Status.choices]
+STATUS_CHOICES = [("", gettext_lazy("Any status")), *Reply.Status.choices]
 
 
 def moderator_search(request):
     """Held and removed replies too, with their text, for moderators only (403 for anyone else)."""
-    policy.check(policy.moderator_refusal(request.user, "Only moderators can search held and removed replies."))
+    policy.check(policy.moderator_refusal(request.user, gettext("Only moderators can search held and removed replies.")))
     text = request.GET.get("q")
     status, author = request.GET.get("status", ""), request.GET.get("author", "").strip()
     context = {"q": text or "", "status": status, "author": author, "status_choices": STATUS_CHOICES}
@@ -51,7 +52,7 @@ def moderator_search(request):
         return render(request, "moderation/search.html", context)
     try:
         if status and status not in dict(Reply.Status.choices):
-            raise parsing.BadQuery(f"There is no status “{status[:20]}”. Choose published, held or removed.")
+            raise parsing.BadQuery(gettext("There is no status “%(status)s”. Choose published, held or removed.") % {"status": status[:20]})
         context["results"] = results.results_page(
             text=text,
             page=results.page_number(request.GET.get("page")),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from forum.conf import forum_settings
 from forum.threads.models import Article, Reply
@@ -68,7 +69,7 @@ class ArticlesFeed(Feed):
         return forum_settings.SITE_NAME
 
     def subtitle(self) -> str:
-        return f"New articles on {forum_settings.SITE_NAME}"
+        return _("New articles on %(site)s") % {"site": forum_settings.SITE_NAME}
 
     def link(self) -> str:
         return reverse("forum:home")
@@ -100,11 +101,11 @@ class ArticleRepliesFeed(_ReplyFeed):
     def get_object(self, request, slug):
         article = Article.objects.published().filter(slug=slug).first()
         if article is None:
-            raise Http404("There is no such article.")
+            raise Http404(_("There is no such article."))
         return article
 
     def title(self, article: Article) -> str:
-        return f"Replies to “{article.title}”"
+        return _("Replies to “%(title)s”") % {"title": article.title}
 
     def link(self, article: Article) -> str:
         return article.get_absolute_url()
@@ -119,11 +120,11 @@ class UserRepliesFeed(_ReplyFeed):
     def get_object(self, request, username):
         person = get_user_model().objects.filter(username=username).first()
         if person is None or person.deleted_at is not None:  # a deleted account has no public pages
-            raise Http404("There is nobody by that name here.")
+            raise Http404(_("There is nobody by that name here."))
         return person
 
     def title(self, person) -> str:
-        return f"Replies by {person.public_name} on {forum_settings.SITE_NAME}"
+        return _("Replies by %(name)s on %(site)s") % {"name": person.public_name, "site": forum_settings.SITE_NAME}
 
     def link(self, person) -> str:
         return reverse("forum:profile", args=[person.username])

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from forum.conf import forum_settings
 from forum.threads.models import Article, Reply
@@ -50,7 +51,7 @@ def for_reply(reply: Reply) -> PageMeta:
     """A held or removed reply's preview says so, never its text."""
     return PageMeta(
         url=absolute_url(reply.get_absolute_url()),
-        title=f"{reply.author.public_name} on “{reply.article.title}”",
+        title=_("%(name)s on “%(title)s”") % {"name": reply.author.public_name, "title": reply.article.title},
         description=placeholder_for(reply) or _summary(reply.body),
         oembed=_oembed_url(reply) if reply.status == reply.Status.PUBLISHED else "",
     )

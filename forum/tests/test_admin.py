@@ -39,3 +39,20 @@ def test_editing_an_article_in_the_admin_renders_its_body_safely(admin_client, s
     article.refresh_from_db()
     assert not article.locked  # locking is a logged moderation action, not a form field
     assert "<em>text</em>" in article.body_html and "<script" not in article.body_html
+
+
+def test_an_articles_language_must_be_a_language_code(admin_client, seeded):
+    article = Article.objects.get(source="FRANCE 24")
+    url = reverse("admin:forum_article_change", args=[article.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(language="French!")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Give a language code such as en, fr, es or ar." in response.content.decode()
+    article.refresh_from_db()
+    assert article.language == "en"
+    data.update(language="fr")
+    assert admin_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.language == "fr"

@@ -1,8 +1,12 @@
+import re
 from dataclasses import asdict
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from forum.imports import admin_views
 from forum.moderation import actions, people
@@ -12,13 +16,25 @@ from . import services
 from .models import Article
 
 RULE_FIELDS = ["close_after_days", "premoderate", "slow_mode_minutes", "reply_prompt"]
+# A language tag as `lang` takes it (BCP 47's usual shape): en, fr, pt-BR, zh-Hant.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+class ArticleForm(forms.ModelForm):
+    def clean_language(self):
+        language = self.cleaned_data["language"].strip()
+        if not LANGUAGE_TAG.fullmatch(language):
+            # Printed in <article lang>: a wrong one makes screen readers speak it wrongly.
+            raise forms.ValidationError(_("Give a language code such as en, fr, es or ar."))
+        return language
 
 
 @admin.register(Article)
 class ArticleAdmin(ModerationActions, admin.ModelAdmin):
     target = "article"
-    list_display = ["title", "source", "published_on", "draft", "locked"]
-    list_filter = ["draft", "source", "locked"]
+    form = ArticleForm
+    list_display = ["title", "source", "language", "published_on", "draft", "locked"]
+    list_filter = ["draft", "source", "language", "locked"]
     search_fields = ["title", "byline", "body", "link"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["locked"]  # locking is a logged moderation action: use the actions
@@ -54,15 +70,15 @@ class ArticleAdmin(ModerationActions, admin.ModelAdmin):
         if asked != people.rules_of(obj):  # staff who are not moderators are refused (403) only then
             people.article_rules_set(article=obj, moderator=request.user, rules=asked)
 
-    @admin.action(description="Publish: readers can see it", permissions=["change"])
+    @admin.action(description=_("Publish: readers can see it"), permissions=["change"])
     def publish(self, request, queryset):
         published = [services.article_publish(article=article) for article in queryset.filter(draft=True)]
-        messages.success(request, f"Published {len(published)} article(s).")
+        messages.success(request, ngettext("Published %(count)s article.", "Published %(count)s articles.", len(published)) % {"count": len(published)})
 
-    @admin.action(description="Lock: no new replies", permissions=["moderate"])
+    @admin.action(description=_("Lock: no new replies"), permissions=["moderate"])
     def lock(self, request, queryset):
         self.run(request, queryset, actions.article_lock, locked=True)
 
-    @admin.action(description="Unlock", permissions=["moderate"])
+    @admin.action(description=_("Unlock"), permissions=["moderate"])
     def unlock(self, request, queryset):
         self.run(request, queryset, actions.article_lock, locked=False)

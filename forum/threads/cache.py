@@ -31,6 +31,7 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 from forum.conf import forum_settings
 
@@ -40,7 +41,9 @@ def _version_key(slug: str) -> str:
 
 
 def _page_key(slug: str, page: int, sort: str, kind: str = "article-page") -> str:
-    return f"{kind}:{slug}:{page}:{sort}"
+    # One copy per language (issue 17): a page is drawn in the language of the request that drew
+    # it (LocaleMiddleware), and no reader may get a page in someone else's language.
+    return f"{kind}:{slug}:{page}:{sort}:{get_language()}"
 
 
 # The signed-in members' shared thread (forum.threads.overlay), kept like the signed-out page.

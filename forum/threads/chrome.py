@@ -29,6 +29,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from forum.notifications import selectors as notifications
 
@@ -49,7 +50,7 @@ def _mark(name: str) -> str:
 def follow_button(following: bool) -> dict:
     """The Follow button: what posting it asks for, its label, and whether it is on now."""
     return {"value": "0" if following else "1", "pressed": "true" if following else "false",
-            "label": "Following: stop" if following else "Follow this discussion"}
+            "label": gettext("Following: stop") if following else gettext("Follow this discussion")}
 
 
 def draw(request, context: dict, *, template: str = "forum/article.html") -> tuple[str, ...] | None:
@@ -105,8 +106,12 @@ def splice(pieces: tuple[str, ...], *, request, thread: presenters.ThreadPage, t
     return "".join(page)
 
 
-@functools.cache
 def _no_new_replies() -> str:
+    return _no_new_replies_in(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _no_new_replies_in(language: str) -> str:
     return _render(NEW_REPLIES, {"thread": None})  # what the include writes for a reader with none
 
 
@@ -118,14 +123,14 @@ def _account_context(user, unread) -> dict:
     return {"user": user, "unread_notifications": unread, "is_moderator": False, "csrf_token": _mark("csrf")}
 
 
-# The account links drawn per (username, public name, unread count): what the include prints.
+# The account links drawn per (username, public name, unread count, language): what the include prints.
 _accounts: OrderedDict[tuple, str] = OrderedDict()
 _accounts_lock = threading.Lock()
 ACCOUNTS_KEPT = 4096
 
 
 def _account(user, unread) -> str:
-    key = (user.username, user.public_name, int(unread or 0))
+    key = (user.username, user.public_name, int(unread or 0), get_language())
     with _accounts_lock:
         text = _accounts.get(key)
         if text is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from forum.errors import NotFound
 from forum.web import refusal_page
@@ -30,7 +31,7 @@ def activity(request, slug):
         current = current or (cache.version(slug) if cache.enabled() else None)  # before the read
         record = selectors.thread_activity(slug=slug)
         if record is None:
-            response = JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
+            response = JsonResponse({"error": _("There is no article %(slug)r.") % {"slug": slug}}, status=404)
             patch_cache_control(response, no_store=True)
             return response
         cache.activity_set(slug, record, drawn_at=current)
@@ -46,10 +47,10 @@ def reply_in_thread(request, slug, pk):
     try:
         sort = thread_query(request, paged=False)[1]
     except BadThreadQuery as error:
-        return refusal_page(request, error, title="That reply cannot be shown")
+        return refusal_page(request, error, title=_("That reply cannot be shown"))
     reply = selectors.reply_find(slug=slug, pk=pk, viewer=request.user)
     if reply is None:
         article = selectors.article_find(slug=slug, viewer=request.user)
-        return refusal_page(request, NotFound(f"There is no reply {pk} on this article."), title="No such reply",
+        return refusal_page(request, NotFound(_("There is no reply %(pk)s on this article.") % {"pk": pk}), title=_("No such reply"),
                             article=article)
     return redirect(reply_in_thread_url(reply, sort))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -31,49 +32,63 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(reply_count=Count("replies"))
 
 
+def default_language() -> str:
+    """A new article's language, unless told otherwise: the site's (LANGUAGE_CODE)."""
+    return settings.LANGUAGE_CODE
+
+
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class Article(models.Model):
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True)
-    source = models.CharField(max_length=200, blank=True, help_text="The publication it first appeared in.")
-    byline = models.CharField(max_length=200, blank=True)
-    section = models.CharField(max_length=100, blank=True)
-    standfirst = models.TextField(blank=True)
-    photo_caption = models.TextField(blank=True)
-    body = models.TextField(help_text="Markdown.")
-    body_html = models.TextField(editable=False)
-    published_on = models.DateField(null=True, blank=True)
-    updated_on = models.DateField(null=True, blank=True)
-    locked = models.BooleanField(default=False, help_text="No new replies while locked.")
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    slug = models.SlugField(max_length=120, unique=True, verbose_name=_("slug"))
+    source = models.CharField(max_length=200, blank=True, help_text=_("The publication it first appeared in."), verbose_name=_("source"))
+    byline = models.CharField(max_length=200, blank=True, verbose_name=_("byline"))
+    section = models.CharField(max_length=100, blank=True, verbose_name=_("section"))
+    standfirst = models.TextField(blank=True, verbose_name=_("standfirst"))
+    photo_caption = models.TextField(blank=True, verbose_name=_("photo caption"))
+    body = models.TextField(help_text=_("Markdown."), verbose_name=_("body"))
+    body_html = models.TextField(editable=False, verbose_name=_("body html"))
+    published_on = models.DateField(null=True, blank=True, verbose_name=_("published on"))
+    updated_on = models.DateField(null=True, blank=True, verbose_name=_("updated on"))
+    locked = models.BooleanField(default=False, help_text=_("No new replies while locked."), verbose_name=_("locked"))
     # Where the article lives on the web: importers match a Disqus thread or a saved page by it.
-    link = models.URLField(max_length=500, blank=True, help_text="The article's address on its own site.")
+    link = models.URLField(max_length=500, blank=True, help_text=_("The article's address on its own site."), verbose_name=_("link"))
     # The normalised address of the news site's page that embeds this discussion
     # (forum.embed.addresses): one page, one thread. Empty for articles not embedded.
     page_url = models.CharField(max_length=500, null=True, blank=True, unique=True, editable=False,
-                                help_text="The page that embeds this discussion, normalised.")
+                                help_text=_("The page that embeds this discussion, normalised."), verbose_name=_("page address"))
     # An imported article waits here for an editor to review it; only staff can see a draft.
-    draft = models.BooleanField(default=False, help_text="Hidden from readers until an editor publishes it.")
+    draft = models.BooleanField(default=False, help_text=_("Hidden from readers until an editor publishes it."), verbose_name=_("draft"))
     # The discussion's own rules (forum.policy and the article_rules hook apply them; a
     # moderator sets them on the article's rules page or in the admin; each change is logged).
     close_after_days = models.PositiveIntegerField(
         null=True, blank=True,
-        help_text="Close to new replies this many days after the publication date (an undated article never closes by itself).",
+        help_text=_("Close to new replies this many days after the publication date (an undated article never closes by itself)."),
+        verbose_name=_("close after days"),
     )
-    premoderate = models.BooleanField(default=False, help_text="Hold every new reply until a moderator approves it.")
+    premoderate = models.BooleanField(default=False, help_text=_("Hold every new reply until a moderator approves it."), verbose_name=_("premoderate"))
     slow_mode_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Slow mode: each reader may post one reply per this many minutes here."
+        null=True, blank=True, help_text=_("Slow mode: each reader may post one reply per this many minutes here."), verbose_name=_("slow mode minutes")
     )
     reply_prompt = models.CharField(
-        max_length=500, blank=True, help_text="An editor's prompt, shown above the reply box."
+        max_length=500, blank=True, help_text=_("An editor's prompt, shown above the reply box."), verbose_name=_("reply prompt")
+    )
+    # What the article and its replies are written in, whatever the reader's interface language:
+    # their `lang` attribute (issue 17). Replies are taken to be in their article's language.
+    language = models.CharField(
+        max_length=12, default=default_language, verbose_name=_("language"),
+        help_text=_("The language the article is written in, as a language code: en, fr, es, ar…"),
     )
 
     objects = ArticleManager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = [F("published_on").desc(nulls_last=True), "-id"]
         constraints = [
             models.UniqueConstraint(fields=["link"], condition=~Q(link=""), name="article_link_once"),
@@ -108,55 +123,56 @@ class ReplyQuerySet(models.QuerySet):
 
 class Reply(MPTTModel):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HELD = "held", "Held for review"
-        REMOVED = "removed", "Removed"
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Held for review")
+        REMOVED = "removed", _("Removed")
 
     class RemovedBy(models.TextChoices):
-        NOBODY = "", "Not removed"
-        AUTHOR = "author", "Its author"
-        MODERATOR = "moderator", "A moderator"
+        NOBODY = "", _("Not removed")
+        AUTHOR = "author", _("Its author")
+        MODERATOR = "moderator", _("A moderator")
         # Deleted on the system it was imported from: kept as a placeholder so its replies stay put.
-        DELETED = "deleted", "Deleted before import"
+        DELETED = "deleted", _("Deleted before import")
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="replies")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="replies", verbose_name=_("article"))
     parent = TreeForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
-    body = models.TextField(help_text="Markdown, as the author wrote it.")
-    body_html = models.TextField(editable=False, help_text="Sanitised HTML, rendered once when written.")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED)
-    removed_by = models.CharField(max_length=10, choices=RemovedBy.choices, blank=True, default="")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies", verbose_name=_("author"))
+    body = models.TextField(help_text=_("Markdown, as the author wrote it."), verbose_name=_("body"))
+    body_html = models.TextField(editable=False, help_text=_("Sanitised HTML, rendered once when written."), verbose_name=_("body html"))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PUBLISHED, verbose_name=_("status"))
+    removed_by = models.CharField(max_length=10, choices=RemovedBy.choices, blank=True, default="", verbose_name=_("removed by"))
     # Set by a moderator: no new replies anywhere under this one.
-    branch_locked = models.BooleanField(default=False)
+    branch_locked = models.BooleanField(default=False, verbose_name=_("branch locked"))
     # Why a hook held it when it was posted, for the moderators' queue.
-    hold_reason = models.TextField(blank=True)
+    hold_reason = models.TextField(blank=True, verbose_name=_("hold reason"))
     # The status it had before it was held or removed by moderation (forum.moderation.actions):
     # restoring a removal, or dismissing the flags that held it, returns it there. Empty for a
     # reply held since it was posted.
-    previous_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
+    previous_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="", verbose_name=_("previous status"))
     # The reply form carries a one-off token: a second submit of the same form finds the reply
     # the first one made instead of posting it twice.
-    form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    form_token = models.CharField(max_length=64, null=True, blank=True, editable=False, verbose_name=_("form token"))
     # Null for imported replies: the seed gives no times, and we do not invent them.
-    created = models.DateTimeField(null=True, blank=True)
-    edited = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(null=True, blank=True, verbose_name=_("created"))
+    edited = models.DateTimeField(null=True, blank=True, verbose_name=_("edited"))
     # The post's id in the Disqus export it came from: a second import of the same file finds it.
-    disqus_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    disqus_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False, verbose_name=_("disqus id"))
     # Weighing (forum.reactions): kept by its services, so a page reads them with the reply and
     # sorts by best_score in SQL. best_score is the Wilson lower bound of recommendations over
     # recommendations and open flags (forum.reactions.scoring); 0 with no votes.
-    recommend_count = models.PositiveIntegerField(default=0, editable=False)
-    best_score = models.FloatField(default=0.0, editable=False)
+    recommend_count = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("recommend count"))
+    best_score = models.FloatField(default=0.0, editable=False, verbose_name=_("best score"))
     # An editor's pick, set by a moderator (forum.moderation.actions: feature); the article shows
     # its published featured replies in a strip above the discussion.
-    featured = models.BooleanField(default=False)
+    featured = models.BooleanField(default=False, verbose_name=_("featured"))
 
     objects = TreeManager.from_queryset(ReplyQuerySet)()
 
     class Meta:
-        verbose_name_plural = "replies"
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
         indexes = [
             # django-mptt 0.20 does not index (tree_id, lft) on its own (its issue #682); every
             # insert renumbers by it and every page reads by it.
@@ -200,13 +216,15 @@ class Reply(MPTTModel):
 class ReplyRevision(models.Model):
     """A reply's text as it was before an edit. Moderators read the history; nothing deletes it."""
 
-    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="revisions")
-    body = models.TextField()
-    body_html = models.TextField()
-    written = models.DateTimeField(null=True, help_text="When this version was posted or last edited.")
-    replaced = models.DateTimeField(help_text="When the edit replaced it.")
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("reply"))
+    body = models.TextField(verbose_name=_("body"))
+    body_html = models.TextField(verbose_name=_("body html"))
+    written = models.DateTimeField(null=True, help_text=_("When this version was posted or last edited."), verbose_name=_("written"))
+    replaced = models.DateTimeField(help_text=_("When the edit replaced it."), verbose_name=_("replaced"))
 
     class Meta:
+        verbose_name = _("reply revision")
+        verbose_name_plural = _("reply revisions")
         ordering = ["-replaced", "-id"]
 
 
@@ -214,14 +232,16 @@ class ReplyRevision(models.Model):
 class ArticleVisit(models.Model):
     """When a signed-in reader last read an article, so the next visit can mark what is new."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_visits")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits")
-    last_seen_at = models.DateTimeField(help_text="The reader's latest page view of this article.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_visits", verbose_name=_("user"))
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits", verbose_name=_("article"))
+    last_seen_at = models.DateTimeField(help_text=_("The reader's latest page view of this article."), verbose_name=_("last seen at"))
     # Where the current visit's "new" marks start: the last page view of the visit before.
     # Null during the first visit, when nothing is new.
-    new_after = models.DateTimeField(null=True, blank=True)
+    new_after = models.DateTimeField(null=True, blank=True, verbose_name=_("new after"))
 
     class Meta:
+        verbose_name = _("article visit")
+        verbose_name_plural = _("article visits")
         constraints = [
             models.UniqueConstraint(fields=["user", "article"], name="one_visit_per_reader_and_article"),
         ]

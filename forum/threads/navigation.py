@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from forum.errors import Refused
 
 from .selectors import DEFAULT_SORT, MAX_PAGE, SORTS, thread_page_of
@@ -21,12 +23,12 @@ def thread_query(request, *, paged: bool = True) -> tuple[int, str]:
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         choices = ", ".join(SORTS)
-        raise BadThreadQuery(f"There is no sort order “{sort}”. Choose one of: {choices}.")
+        raise BadThreadQuery(_("There is no sort order “%(sort)s”. Choose one of: %(choices)s.") % {"sort": sort, "choices": choices})
     page = 1
     if paged and "page" in request.GET:
         raw = request.GET["page"]
         if not _DIGITS.fullmatch(raw) or not raw.strip("0"):
-            raise BadThreadQuery(f"“{raw}” is not a page number. Pages are numbered 1, 2, 3…")
+            raise BadThreadQuery(_("“%(raw)s” is not a page number. Pages are numbered 1, 2, 3…") % {"raw": raw})
         # Longer than any real page number: past the last page, and int() is kept off huge strings.
         page = int(raw) if len(raw) <= 12 else MAX_PAGE + 1
     return page, sort
@@ -38,7 +40,7 @@ def answers_from(request) -> int:
     if raw is None:
         return 0
     if not _DIGITS.fullmatch(raw) or len(raw) > 12:
-        raise BadThreadQuery(f"“{raw}” is not a number of replies to skip. It counts 0, 1, 2…")
+        raise BadThreadQuery(_("“%(raw)s” is not a number of replies to skip. It counts 0, 1, 2…") % {"raw": raw})
     return int(raw)
 
 

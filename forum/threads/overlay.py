@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from accounts.selectors import ignored_ids
+from forum.jinja_env import template_for
 
 from . import presenters, selectors
 from .models import Article, Reply
@@ -157,7 +158,7 @@ def apply(
     spots = [spot for spot in shared.spots if spot.pk in differs]
     on_page = {spot.pk for spot in shared.spots}
     links = presenters.ReplyLinks(shared.article, shared.sort)  # once for the page, not per reply
-    item_macro = get_template("forum/reply_card.html", using="jinja2").template.module.reply_item
+    item_macro = template_for("forum/reply_card.html", get_language()).module.reply_item
     now = timezone.now()
     pieces = []
     position = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
 
 from accounts.selectors import ignored_ids
 from forum import policy
@@ -62,6 +63,7 @@ class ThreadItem:
     # The card's heading level when it is drawn on its own (card_html): 3 under a section's h2,
     # 2 on a page whose h1 it follows. The thread's loop draws h3 without reading it.
     heading_level: int = 3
+    lang: str = ""  # the language its text is written in: its article's (<div lang>)
 
     @property
     def heading_id(self) -> str:
@@ -69,11 +71,12 @@ class ThreadItem:
 
     @property
     def replies_label(self) -> str:
-        return "1 reply" if self.descendant_total == 1 else f"{self.descendant_total} replies"
+        count = self.descendant_total
+        return ngettext("%(count)s reply", "%(count)s replies", count) % {"count": count}
 
     @property
     def more_label(self) -> str:
-        return "1 more reply" if self.descendant_total == 1 else f"{self.descendant_total} more replies"
+        return _replies_count(self.descendant_total)
 
 
 @dataclass
@@ -110,7 +113,7 @@ class Branch:
 
 
 def _replies_count(count: int) -> str:
-    return "1 more reply" if count == 1 else f"{count} more replies"
+    return ngettext("%(count)s more reply", "%(count)s more replies", count) % {"count": count}
 
 
 
@@ -140,6 +143,8 @@ def _thread(
     # A suspended or inactive reader is offered neither Reply nor Flag (no query: the user row).
     barred = viewer_pk is not None and policy.account_refusal(viewer) is not None
     now = now or timezone.now()
+    lang = article.language
+    language = get_language()  # the reader's, read once: it is a context-local, slow to read per reply
     items = []
     first_new = None
     new_count = 0
@@ -184,7 +189,7 @@ def _thread(
             placeholder=placeholder,
             note=note,
             links=links.for_reply(reply, actions),
-            when=times_of(reply.created, now),
+            when=times_of(reply.created, now, language),
             url=url,
             continue_url=f"{url}{suffix}" if has_replies and not shows_replies and not cut else "",
             is_new=is_new,
@@ -194,9 +199,10 @@ def _thread(
             marks=weighing.marks_of(reply, viewer_pk=viewer_pk, signed_in=signed_in),
             in_reply_to=in_reply_to(reply, known=known, on_page=on_page, permalink=links.permalink),
             ignored=reply.author_id in ignoring and not placeholder and reply.author_id != viewer_pk,
+            lang=lang,
         )
         if cut:
-            item.cut_label = _replies_count(cut.hidden) + " →"
+            item.cut_label = gettext("%(replies)s →") % {"replies": _replies_count(cut.hidden)}
             cut_url = url + sort_query(sort, cut.next_from)
             if cut.shown:
                 item.tail_url = cut_url
@@ -278,10 +284,12 @@ def branch(rows: BranchRows, *, article: Article, sort: str, viewer=None, new_af
     if rows.gap:
         count = len(rows.gap)
         result.gap_url = permalink.format(rows.gap[-1].pk) + sort_query(sort)
-        result.gap_label = "↑ 1 reply between these" if count == 1 else f"↑ {count} replies between these"
+        result.gap_label = ngettext("↑ %(count)s reply between these", "↑ %(count)s replies between these", count) % {
+            "count": count
+        }
     if rows.skipped:
         result.earlier_url = permalink.format(focus.pk) + sort_query(sort)
-        result.earlier_label = f"← The first answers to this reply ({rows.skipped})"
+        result.earlier_label = gettext("← The first answers to this reply (%(count)s)") % {"count": rows.skipped}
     return result
 
 
@@ -299,6 +307,7 @@ def reply_in_context(reply: Reply, viewer=None, *, id_prefix: str = "", heading_
         body_html=body_html, placeholder=placeholder, note=note,
         links=links.for_reply(reply, policy.Actions()), url=links.permalink.format(reply.pk),
         when=times_of(reply.created, timezone.now()), id_prefix=id_prefix, heading_level=heading_level,
+        lang=reply.article.language,
     )
 
 
@@ -307,7 +316,7 @@ def quote_of(reply: Reply) -> str:
     if reply.status != Reply.Status.PUBLISHED:
         return ""
     quoted = "\n".join(f"> {line}" if line else ">" for line in reply.body.splitlines())
-    return f"{reply.author.public_name} wrote:\n{quoted}\n\n"
+    return gettext("%(name)s wrote:") % {"name": reply.author.public_name} + f"\n{quoted}\n\n"
 
 
 def article_body(article: Article):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Window
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext, gettext_lazy
 
 from forum import policy
 from forum.conf import forum_settings
@@ -23,7 +24,12 @@ from .models import Article, Reply
 from .rows import card_rows
 
 # The orders a reader can choose, as they appear in ?sort=, with their labels.
-SORTS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies", "best": "Best"}
+SORTS = {
+    "oldest": gettext_lazy("Oldest"),
+    "newest": gettext_lazy("Newest"),
+    "replies": gettext_lazy("Most replies"),
+    "best": gettext_lazy("Best"),
+}
 DEFAULT_SORT = "oldest"
 
 # How the top-level replies of a thread are ordered in SQL. tree_id is allocated in posting
@@ -78,7 +84,7 @@ def byline_names() -> list[str]:
 def article_get(*, slug: str, viewer=None, with_follow: bool = False) -> Article:
     article = article_find(slug=slug, viewer=viewer, with_follow=with_follow)
     if article is None:
-        raise NotFound("There is no such article. It may have moved, or the address may be mistyped.")
+        raise NotFound(gettext("There is no such article. It may have moved, or the address may be mistyped."))
     return article
 
 
@@ -123,7 +129,7 @@ def person_get(*, username: str, public: bool = False):
     page would only say it was deleted) and its moderation page."""
     person = get_user_model().objects.filter(username=username).first()
     if person is None or (public and person.deleted_at is not None):
-        raise NotFound(f"There is nobody called “{username}” here.")
+        raise NotFound(gettext("There is nobody called “%(username)s” here.") % {"username": username})
     return person
 
 
@@ -135,7 +141,7 @@ def reply_get(*, pk: int) -> Reply:
         .first()
     )
     if reply is None:
-        raise NotFound(f"There is no reply {pk}. It may be a mistyped address.")
+        raise NotFound(gettext("There is no reply %(pk)s. It may be a mistyped address.") % {"pk": pk})
     return reply
 
 
@@ -219,7 +225,7 @@ def thread_page(
     """
     size = forum_settings.PAGE_SIZE
     if page < 1 or page > MAX_PAGE:
-        raise PageOutOfRange(f"The discussion has no page {page}.")
+        raise PageOutOfRange(gettext("The discussion has no page %(page)s.") % {"page": page})
     offset = (page - 1) * size
     roots = list(
         Reply.objects.filter(article=article, parent__isnull=True)
@@ -234,7 +240,7 @@ def thread_page(
     if not roots:
         if page == 1:
             return PageRows(rows=[], depth=depth, sort=sort)
-        raise PageOutOfRange(f"The discussion has no page {page}.")
+        raise PageOutOfRange(gettext("The discussion has no page %(page)s.") % {"page": page})
     tree_ids = [tree_id for tree_id, _, _ in roots]
     _, root_count, span_total = roots[0]
 

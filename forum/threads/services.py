@@ -10,6 +10,7 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from forum.conf import forum_settings
 from forum.errors import Refused
@@ -18,7 +19,7 @@ from forum.reactions.selectors import recommended_ids, recommended_sql
 from forum.rendering import render_markdown
 
 from . import cache
-from .models import Article, ArticleVisit
+from .models import Article, ArticleVisit, default_language
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ArticleData:
     updated_on: object = None
     link: str = ""
     draft: bool = False
+    language: str = ""  # a language code; empty: the site's (LANGUAGE_CODE)
 
 
 def article_save(*, article: Article) -> Article:
@@ -52,6 +54,7 @@ def article_upsert(*, data: ArticleData) -> Article:
     article = Article.objects.filter(slug=data.slug).first() or Article(slug=data.slug)
     for name, value in vars(data).items():
         setattr(article, name, value)
+    article.language = data.language or article.language or default_language()
     return article_save(article=article)
 
 
@@ -64,7 +67,7 @@ def article_import(*, extracted) -> Article:
     """
     existing = Article.objects.filter(link=extracted.link).first()
     if existing is not None:
-        raise Refused(f"An article with the address {extracted.link} exists already: “{existing.title}”.")
+        raise Refused(_("An article with the address %(link)s exists already: “%(title)s”.") % {"link": extracted.link, "title": existing.title})
     base = slugify(extracted.title)[:100].rstrip("-") or "article"
     slug, number = base, 1
     while Article.objects.filter(slug=slug).exists():

@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import ignores
 from config.replicas import primary_reads, replica_reads
@@ -82,7 +83,7 @@ def article_page(request, slug, *, layout: Layout):
         page, sort = thread_query(request)
     except BadThreadQuery as error:
         article = selectors.article_get(slug=slug, viewer=request.user)
-        return refusal_page(request, error, title="That page of the discussion cannot be shown", article=article)
+        return refusal_page(request, error, title=_("That page of the discussion cannot be shown"), article=article)
     drawn_at = None
     if cacheable:
         content, drawn_at = cache.page_get(slug, page, sort, kind=layout.kind)
@@ -216,8 +217,8 @@ def _article_context(request, article, thread, thread_html, *, page, sort, follo
 
 def _no_such_page(request, article):
     # The page as typed: a number too long to read is past the last page too.
-    missing = NotFound(f"The discussion has no page {request.GET.get('page')}.")
-    return refusal_page(request, missing, title="No such page", article=article)
+    missing = NotFound(_("The discussion has no page %(page)s.") % {"page": request.GET.get('page')})
+    return refusal_page(request, missing, title=_("No such page"), article=article)
 
 
 @shared_when_signed_out
@@ -227,12 +228,12 @@ def reply_page(request, slug, pk):
         sort = thread_query(request, paged=False)[1]
         skip = answers_from(request)
     except BadThreadQuery as error:
-        return refusal_page(request, error, title="That reply cannot be shown")
+        return refusal_page(request, error, title=_("That reply cannot be shown"))
     focus = selectors.reply_find(slug=slug, pk=pk, viewer=request.user)
     if focus is None:
-        missing = NotFound(f"There is no reply {pk} on this article.")
+        missing = NotFound(_("There is no reply %(pk)s on this article.") % {"pk": pk})
         article = selectors.article_find(slug=slug, viewer=request.user)
-        return refusal_page(request, missing, title="No such reply", article=article)
+        return refusal_page(request, missing, title=_("No such reply"), article=article)
     article = focus.article
     rows = selectors.reply_branch(reply=focus, sort=sort, skip=skip, viewer=request.user)
     new_after = None
@@ -260,14 +261,14 @@ def thread_json(request, slug):
     that branch's continuation, bounded the same way."""
     article = selectors.article_find(slug=slug, viewer=request.user)
     if article is None:
-        return JsonResponse({"error": f"There is no article {slug!r}."}, status=404)
+        return JsonResponse({"error": _("There is no article %(slug)r.") % {"slug": slug}}, status=404)
     try:
         page, sort = thread_query(request)
         if "reply" in request.GET:
             return _branch_json(request, article, sort)
         rows = selectors.thread_page(article=article, page=page, sort=sort, whole_branches=True)
     except selectors.PageOutOfRange:
-        return JsonResponse({"error": f"The discussion has no page {request.GET.get('page')}."}, status=404)
+        return JsonResponse({"error": _("The discussion has no page %(page)s.") % {"page": request.GET.get("page")}}, status=404)
     except ForumError as error:
         return JsonResponse({"error": error.message}, status=status_of(error))
     thread = presenters.thread_page(rows, article=article)
@@ -289,11 +290,11 @@ def _branch_json(request, article, sort):
     """thread.json?reply=<id>&from=<n>: the reply, then its answers after the first n, at every depth."""
     raw = request.GET["reply"]
     if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        raise BadThreadQuery(f"“{raw}” is not a reply number.")
+        raise BadThreadQuery(_("“%(raw)s” is not a reply number.") % {"raw": raw})
     skip = answers_from(request)
     focus = selectors.reply_find(slug=article.slug, pk=int(raw), viewer=request.user)
     if focus is None:
-        return JsonResponse({"error": f"There is no reply {raw} on this article."}, status=404)
+        return JsonResponse({"error": _("There is no reply %(pk)s on this article.") % {"pk": raw}}, status=404)
     rows = selectors.whole_branch(reply=focus, sort=sort, skip=skip)
     thread = presenters.thread_page(rows, article=article)
     return JsonResponse(

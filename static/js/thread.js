@@ -1,5 +1,12 @@
 // Progressive enhancement for the thread. Without this file every link and form still works:
 // "Reply" and "Quote" lead to the reply page, and "Preview" posts the form back.
+// Its own words come from Django's JavaScript catalog (/jsi18n/, loaded before this file by
+// base.html): gettext and ngettext in the reader's language, English if the catalog is missing.
+var gettext = window.gettext || function (text) { return text; };
+var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+var interpolate = window.interpolate || function (format, values, named) {
+  return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+};
 (function () {
   "use strict";
 
@@ -49,7 +56,7 @@
         target.textContent = "";
         var label = document.createElement("p");
         label.className = "preview-label";
-        label.textContent = result.ok ? "Preview" : "Cannot preview";
+        label.textContent = result.ok ? gettext("Preview") : gettext("Cannot preview");
         var body = document.createElement("div");
         body.className = "reply-body";
         // The server sanitised this HTML (forum/rendering.py); an error is plain text.
@@ -295,7 +302,8 @@
         failures = 0;
         var fresh = body.replies - shown;
         if (fresh > 0 && notice && region) {
-          notice.textContent = fresh === 1 ? region.dataset.one : region.dataset.many.replace("{n}", fresh);
+          notice.textContent = interpolate(
+            ngettext("%(count)s new reply — show", "%(count)s new replies — show", fresh), { count: fresh }, true);
           // The first new one, if the poll still names it (it names the newest few).
           var recent = body.recent || [];
           firstNew = recent.length ? recent[Math.max(recent.length - fresh, 0)] : null;

@@ -70,6 +70,7 @@ class Command(BaseCommand):
                 photo_caption=document.photo_caption,
                 published_on=document.published_on,
                 updated_on=document.updated_on,
+                language="en",  # the seeds are English, whatever the site's default language
             )
         )
         name = document.path.name
