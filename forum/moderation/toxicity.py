@@ -59,7 +59,7 @@ def toxicity(*, body, request=None, **_) -> Decision:
         return nudge(
             gettext(
                 "This reply may read as abusive to others. Reconsider your words; or tick "
-                "\u201cPost it anyway\u201d and a moderator will read it before it appears."
+                "“Post it anyway” and a moderator will read it before it appears."
             )
         )
     scores = {"score": f"{value:.2f}", "threshold": f"{threshold:.2f}"}

@@ -29,25 +29,25 @@ Action = ModerationLog.Action
 # the forum itself). Whole sentences, in the language of the person told (forum.notifications.services).
 RESTRICTIONS = {
     Action.REMOVE: (
-        gettext_lazy("A moderator removed your reply on \u201c%(title)s\u201d (reply %(pk)s)."),
-        gettext_lazy("The forum removed your reply on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("A moderator removed your reply on “%(title)s” (reply %(pk)s)."),
+        gettext_lazy("The forum removed your reply on “%(title)s” (reply %(pk)s)."),
     ),
     Action.REMOVE_BRANCH: (
-        gettext_lazy("A moderator removed your reply and the replies under it on \u201c%(title)s\u201d (reply %(pk)s)."),
-        gettext_lazy("The forum removed your reply and the replies under it on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("A moderator removed your reply and the replies under it on “%(title)s” (reply %(pk)s)."),
+        gettext_lazy("The forum removed your reply and the replies under it on “%(title)s” (reply %(pk)s)."),
     ),
     Action.HOLD: (
-        gettext_lazy("A moderator hid your reply until a moderator reviews it on \u201c%(title)s\u201d (reply %(pk)s)."),
-        gettext_lazy("The forum hid your reply until a moderator reviews it on \u201c%(title)s\u201d (reply %(pk)s)."),
+        gettext_lazy("A moderator hid your reply until a moderator reviews it on “%(title)s” (reply %(pk)s)."),
+        gettext_lazy("The forum hid your reply until a moderator reviews it on “%(title)s” (reply %(pk)s)."),
     ),
     Action.HOLD_BRANCH: (
         gettext_lazy(
             "A moderator hid your reply and the replies under it until a moderator reviews them on "
-            "\u201c%(title)s\u201d (reply %(pk)s)."
+            "“%(title)s” (reply %(pk)s)."
         ),
         gettext_lazy(
             "The forum hid your reply and the replies under it until a moderator reviews them on "
-            "\u201c%(title)s\u201d (reply %(pk)s)."
+            "“%(title)s” (reply %(pk)s)."
         ),
     ),
 }
@@ -116,6 +116,6 @@ def _report_decision(entry: ModerationLog, reply, flag) -> str:
     """What the reporter of an illegal-content notice is told was decided."""
     outcome = OUTCOMES.get(entry.action) or _("a moderator %(action)s") % {"action": entry.get_action_display()}
     # A branch action resolves the flags of every reply in it: name the one reported.
-    return _("Your illegal-content notice about reply %(pk)s on \u201c%(title)s\u201d: %(outcome)s.") % {
+    return _("Your illegal-content notice about reply %(pk)s on “%(title)s”: %(outcome)s.") % {
             "pk": flag.reply_id, "title": reply.article.title, "outcome": outcome,
     } + (" " + _("Reason: %(reason)s.") % {"reason": entry.reason} if entry.reason else "")

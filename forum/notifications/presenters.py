@@ -8,9 +8,9 @@ from .models import Notification
 
 # The notices about a reply someone wrote: who did what, where. The reply's text follows.
 _HEADLINES = {
-    Notification.Kind.REPLY: gettext_lazy("%(name)s replied to you on \u201c%(title)s\u201d"),
-    Notification.Kind.MENTION: gettext_lazy("%(name)s mentioned you on \u201c%(title)s\u201d"),
-    Notification.Kind.FOLLOW: gettext_lazy("%(name)s replied in \u201c%(title)s\u201d, which you follow"),
+    Notification.Kind.REPLY: gettext_lazy("%(name)s replied to you on “%(title)s”"),
+    Notification.Kind.MENTION: gettext_lazy("%(name)s mentioned you on “%(title)s”"),
+    Notification.Kind.FOLLOW: gettext_lazy("%(name)s replied in “%(title)s”, which you follow"),
 }
 
 

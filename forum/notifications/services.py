@@ -100,9 +100,9 @@ def _compose(notification: Notification) -> tuple[str, str, str] | None:
     kind, title = notification.kind, reply.article.title
     if kind in (Notification.Kind.DECISION, Notification.Kind.REPORT):  # a legal notice: whatever the settings
         if kind == Notification.Kind.DECISION:
-            subject = _("A moderation decision about your reply on \u201c%(title)s\u201d") % {"title": title}
+            subject = _("A moderation decision about your reply on “%(title)s”") % {"title": title}
         else:
-            subject = _("The decision on your report on \u201c%(title)s\u201d") % {"title": title}
+            subject = _("The decision on your report on “%(title)s”") % {"title": title}
         return subject, notification.text + "\n\n" + _("The reply: %(link)s") % {"link": link} + "\n", ""
     if not recipient.email or reply.status != Reply.Status.PUBLISHED:
         return None
@@ -111,7 +111,7 @@ def _compose(notification: Notification) -> tuple[str, str, str] | None:
         if recipient.follow_email != recipient.FollowEmail.EACH:
             return None
         return (
-            _("New reply by %(name)s on \u201c%(title)s\u201d") % {"name": writer, "title": title},
+            _("New reply by %(name)s on “%(title)s”") % {"name": writer, "title": title},
             _("%(name)s wrote, in a discussion you follow:") % {"name": writer}
             + f"\n\n{reply.body}\n\n" + _("Read it in its thread: %(link)s") % {"link": link} + "\n",
             f"follow:{reply.article_id}",
@@ -120,9 +120,9 @@ def _compose(notification: Notification) -> tuple[str, str, str] | None:
         return None
     names = {"name": writer, "title": title}
     if kind == Notification.Kind.MENTION:
-        subject, opening = _("%(name)s mentioned you on \u201c%(title)s\u201d") % names, _("%(name)s mentioned you:") % names
+        subject, opening = _("%(name)s mentioned you on “%(title)s”") % names, _("%(name)s mentioned you:") % names
     else:
-        subject, opening = _("%(name)s replied to you on \u201c%(title)s\u201d") % names, _("%(name)s replied to you:") % names
+        subject, opening = _("%(name)s replied to you on “%(title)s”") % names, _("%(name)s replied to you:") % names
     settings_link = absolute_url(reverse("accounts:settings"))
     return (
         subject,
@@ -161,7 +161,7 @@ def _digest(recipient, notes) -> tuple[str, str, dict, list]:
         reply = note.reply
         if reply.article_id not in articles:
             articles.append(reply.article_id)
-            lines.append(f"\n\u201c{reply.article.title}\u201d")
+            lines.append(f"\n“{reply.article.title}”")
         excerpt = " ".join(reply.body.split())[:200]
         lines.append(f"- {reply.author.public_name}: {excerpt}\n  {absolute_url(reply.get_landing_url())}")
     body = _("New replies in the discussions you follow:") + f"\n{chr(10).join(lines)}\n"

@@ -48,7 +48,7 @@ class Unsubscription:
 
     def describe(self) -> str:
         if self.article is not None:
-            return _("emails about new replies in \u201c%(title)s\u201d (and following it)") % {"title": self.article.title}
+            return _("emails about new replies in “%(title)s” (and following it)") % {"title": self.article.title}
         return _("emails about replies to you and mentions of you")
 
 
