@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from forum import ratelimits
 from forum.conf import forum_settings
 from forum.errors import Forbidden, RateLimited
 from forum.imports.article import extract_article
@@ -97,19 +98,11 @@ def _create(normal: str) -> Article:
 
 
 def _rate_check(origin: str) -> None:
-    """At most FORUM_EMBED_CREATE_RATE creations per FORUM_EMBED_CREATE_RATE_SECONDS per origin:
-    a fixed-window counter in the cache (forum.reactions.services counts the same way); a cache
-    that cannot count refuses."""
-    window = forum_settings.EMBED_CREATE_RATE_SECONDS
-    start = int(time.time()) // window
-    key = f"embed-create-rate:{origin}:{start}"
-    counters.add(key, 0, window)
-    try:
-        count = counters.incr(key)
-    except ValueError:
-        count = forum_settings.EMBED_CREATE_RATE + 1
-    if count > forum_settings.EMBED_CREATE_RATE:
-        wait = max(1, (start + 1) * window - int(time.time()))
+    """At most FORUM_EMBED_CREATE_RATE creations per FORUM_EMBED_CREATE_RATE_SECONDS per origin."""
+    wait = ratelimits.wait_seconds(
+        f"embed-create-rate:{origin}", rate=forum_settings.EMBED_CREATE_RATE, window=forum_settings.EMBED_CREATE_RATE_SECONDS
+    )
+    if wait:
         raise RateLimited(
             _("Too many new discussions were started from %(origin)s. Please try again in %(wait)s seconds.")
             % {"origin": origin, "wait": wait},

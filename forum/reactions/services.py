@@ -3,16 +3,14 @@ best_score (the latter also moves with open flags: forum.moderation.actions call
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache as counters
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from forum import policy
+from forum import policy, ratelimits
 from forum.conf import forum_settings
 from forum.errors import RateLimited
 from forum.threads import cache, locks
@@ -29,19 +27,11 @@ class Recommended:
 
 
 def _rate_check(user) -> None:
-    """At most FORUM_RECOMMEND_RATE changes per FORUM_RECOMMEND_RATE_SECONDS per account: a
-    fixed-window counter in the cache, as allauth keeps its sign-in limits. A cache that cannot
-    count (Redis away: config/cache.py) refuses, as allauth's limits do: they fail closed."""
-    window = forum_settings.RECOMMEND_RATE_SECONDS
-    start = int(time.time()) // window
-    key = f"recommend-rate:{user.pk}:{start}"
-    counters.add(key, 0, window)
-    try:
-        count = counters.incr(key)
-    except ValueError:
-        count = forum_settings.RECOMMEND_RATE + 1
-    if count > forum_settings.RECOMMEND_RATE:
-        wait = max(1, (start + 1) * window - int(time.time()))
+    """At most FORUM_RECOMMEND_RATE changes per FORUM_RECOMMEND_RATE_SECONDS per account."""
+    wait = ratelimits.wait_seconds(
+        f"recommend-rate:{user.pk}", rate=forum_settings.RECOMMEND_RATE, window=forum_settings.RECOMMEND_RATE_SECONDS
+    )
+    if wait:
         raise RateLimited(
             ngettext(
                 "You are recommending too fast. Please wait %(wait)s second and try again.",
