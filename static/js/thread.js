@@ -199,6 +199,29 @@
     box.textContent = text;
   }
 
+  // The reply form's "post it anyway" box (templates/forum/includes/_reply_form.html), its words
+  // from the server's answer. False when the answer names none: the page offers it then.
+  var nudges = 0;
+  function offerPostAnyway(form, label) {
+    if (!label) return false;
+    if (form.querySelector("[name=post_anyway]")) return true;
+    nudges += 1;
+    var line = document.createElement("p");
+    line.className = "checkbox nudge";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "post_anyway";
+    box.id = "post-anyway-in-place-" + nudges;
+    var text = document.createElement("label");
+    text.htmlFor = box.id;
+    text.textContent = label;
+    line.appendChild(box);
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(text);
+    form.querySelector(".form-actions").insertAdjacentElement("beforebegin", line);
+    return true;
+  }
+
   function place(result) {
     var holder = document.createElement("ol");
     holder.innerHTML = result.html;  // drawn and escaped by the server's Jinja2 macro
@@ -242,7 +265,9 @@
       })
       .then(function (result) {
         if (!result.ok) {
-          if (result.body.nudged) { form.submit(); return; }  // the page offers "post it anyway"
+          if (result.body.nudged) {  // offer "post it anyway" in place (in a frame, the page could not show)
+            if (!offerPostAnyway(form, result.body.post_anyway)) { form.submit(); return; }
+          }
           showError(form, result.body.error);
           return;
         }
