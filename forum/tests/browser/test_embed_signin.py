@@ -194,3 +194,128 @@ def test_a_code_posted_by_the_host_page_is_ignored(open_page, news, story, live_
     assert EmbedSigninCode.objects.count() == 1
     page.reload()
     expect(page.frame_locator(FRAME).locator(".js-embed-signin")).to_be_visible()
+
+
+# --- Single sign-on: the news site's token, through the snippet's data-sso-token ------------------
+
+SSO_SECRET = "a-shared-secret-of-at-least-32-bytes!"
+
+
+def sso_token(*, kid="news", key=SSO_SECRET, alg="HS256", drop=(), **claims) -> str:
+    import time
+    import uuid
+
+    import jwt
+
+    now = int(time.time())
+    payload = {"sub": "reader-1", "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex, "username": "jane",
+               "name": "Jane Doe", **claims}
+    for claim in drop:
+        payload.pop(claim)
+    return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+
+
+@pytest.fixture
+def sso_keys(settings):
+    settings.FORUM_SSO_KEYS = {"news": {"alg": "HS256", "secret": SSO_SECRET}}
+
+
+def open_with_token(open_page, news, live_server, token):
+    """The news site's page for a reader it signs in: the snippet carries their token. Returns the
+    page, every request's address, and the answers of /embed/sso/ (a refusal's body stays readable:
+    the frame does not reload then)."""
+    host(news, live_server, sso_token=token)
+    page = open_page()
+    addresses, answers = [], []
+    page.context.on("request", lambda request: addresses.append(request.url))
+    page.on("response", lambda response: "/embed/sso/" in response.url and answers.append(response))
+    page.goto(news.url("/story"))
+    return page, addresses, answers
+
+
+def test_a_news_sites_token_signs_the_reader_in_and_they_post_from_the_frame(
+    open_page, news, story, live_server, sso_keys
+):
+    from accounts.models import SsoLink
+
+    article, _ = story
+    # The site vouches for the address, which lets the reader post (FORUM_REQUIRE_VERIFIED_EMAIL).
+    token = sso_token(email="jane@news.example", email_verified=True)
+    page, addresses, answers = open_with_token(open_page, news, live_server, token)
+    thread = page.frame_locator(FRAME)
+    expect(thread.locator(".signed-in-as")).to_have_text("Jane Doe")
+    link = SsoLink.objects.get()
+    assert (link.kid, link.sub, link.user.username) == ("news", "reader-1", "jane")
+    assert [answer.status for answer in answers] == [200]
+
+    thread.locator("details.new-reply > summary").click()
+    thread.locator("details.new-reply textarea[name=body]").fill("Signed in by my newspaper")
+    thread.locator("details.new-reply button[name=post]").click()
+    expect(thread.locator("#discussion")).to_contain_text("Signed in by my newspaper")
+    assert Reply.objects.get(author=link.user).article_id == article.pk
+
+    # The token travelled only in the frame's fragment: in no request's address (so in no server's
+    # log), and the frame's address no longer carries it.
+    assert not [url for url in addresses if token in url or "sso=" in url]
+    assert "#sso" not in inner_frame(page).url
+    # The reload (signed in) exchanged nothing more.
+    assert len(answers) == 1
+
+    # The same token again, in another browser (a cached page, say): refused, no second account.
+    page, _, answers = open_with_token(open_page, news, live_server, token)
+    thread = page.frame_locator(FRAME)
+    expect(thread.locator(".js-embed-status")).to_contain_text("used already")
+    expect(thread.locator(".js-embed-signin")).to_be_visible()
+    assert answers[0].status == 400 and SsoLink.objects.count() == 1
+
+
+def _refused_tokens():
+    import time
+
+    import jwt
+
+    now = int(time.time())
+    return {
+        "alg none": lambda: jwt.encode({"sub": "r", "iat": now, "exp": now + 60, "jti": "j"}, None, algorithm="none",
+                                       headers={"kid": "news"}),
+        "alg not configured for the kid": lambda: sso_token(alg="HS512", key=SSO_SECRET * 2),
+        "unknown kid": lambda: sso_token(kid="elsewhere"),
+        "bad signature": lambda: sso_token(key="not-the-secret-but-32-bytes-long!!"),
+        "expired": lambda: sso_token(iat=now - 700, exp=now - 100),
+        "iat in the future": lambda: sso_token(iat=now + 600, exp=now + 900),
+        "missing sub": lambda: sso_token(drop=("sub",)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_refused_tokens()))
+def test_each_refused_token_shows_its_error_in_the_frame_and_writes_nothing(
+    open_page, news, story, live_server, sso_keys, case
+):
+    from accounts.models import SsoLink, SsoTokenSeen, User
+
+    users = User.objects.count()
+    page, _, answers = open_with_token(open_page, news, live_server, _refused_tokens()[case]())
+    thread = page.frame_locator(FRAME)
+    expect(thread.locator(".js-embed-status")).to_be_visible()
+    status, answer = answers[0].status, answers[0].json()
+    assert 400 <= status < 500 and answer["error"]
+    expect(thread.locator(".js-embed-status")).to_have_text(answer["error"])
+    expect(thread.locator(".js-embed-signin")).to_be_visible()  # still signed out
+    assert (User.objects.count(), SsoLink.objects.count(), SsoTokenSeen.objects.count()) == (users, 0, 0)
+
+
+def test_a_replayed_jti_is_refused_in_the_frame(open_page, news, story, live_server, sso_keys):
+    """A new token that reuses a jti the forum has seen: refused, and nothing more written."""
+    from accounts.models import SsoLink, SsoTokenSeen, User
+
+    page, _, _ = open_with_token(open_page, news, live_server, sso_token(jti="once"))
+    expect(page.frame_locator(FRAME).locator(".signed-in-as")).to_be_visible()
+    counts = (User.objects.count(), SsoLink.objects.count(), SsoTokenSeen.objects.count())
+
+    page, _, answers = open_with_token(open_page, news, live_server, sso_token(jti="once", name="Someone Else"))
+    thread = page.frame_locator(FRAME)
+    expect(thread.locator(".js-embed-status")).to_contain_text("used already")
+    assert answers[0].status == 400
+    expect(thread.locator(".js-embed-status")).to_have_text(answers[0].json()["error"])
+    assert (User.objects.count(), SsoLink.objects.count(), SsoTokenSeen.objects.count()) == counts
+    assert User.objects.get(username="jane").display_name == "Jane Doe"
