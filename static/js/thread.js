@@ -18,7 +18,7 @@
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var form = page.querySelector("form.reply-form");
-        if (!form) { window.location.href = link.href; return; }
+        if (!form) { leaveFor(link.href); return; }
         var box = document.createElement("div");
         box.className = "inline-reply";
         box.dataset.href = link.href;
@@ -30,7 +30,14 @@
         textarea.focus();
         textarea.setSelectionRange(textarea.value.length, textarea.value.length);
       })
-      .catch(function () { window.location.href = link.href; });
+      .catch(function () { leaveFor(link.href); });
+  }
+
+  // The reply page (it says why the reader may not answer). In the news site's frame (forum.embed)
+  // it opens in a new tab: the forum's pages refuse to be framed.
+  function leaveFor(url) {
+    if (document.body.classList.contains("embed-frame")) window.open(url, "_blank", "noopener");
+    else window.location.href = url;
   }
 
   // Preview in place, through the same renderer the reply gets when posted.
@@ -272,7 +279,11 @@
           return;
         }
         var item = place(result.body);
-        if (!item) { window.location.href = result.body.url; return; }
+        if (!item) {  // its place is not on this page: go to it (the frame shows it on reload)
+          if (document.body.classList.contains("embed-frame")) window.location.reload();
+          else window.location.href = result.body.url;
+          return;
+        }
         shown += 1;  // the reader's own reply is no news to them
         var inline = form.closest(".inline-reply");
         if (inline) inline.remove();

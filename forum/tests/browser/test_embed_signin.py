@@ -82,13 +82,22 @@ def test_a_reader_signs_in_through_the_popup_and_posts_follows_and_flags_in_the_
     article, bobs = story
     jane = make_user("jane", display_name="Jane Doe")
     page = open_page()
+    # First, a first-party cookie of the forum's in this browser (the sign-in page's CSRF cookie).
+    page.goto(f"{live_server.url}/accounts/login/")
+    first_party_csrf = next(c["value"] for c in page.context.cookies() if c["name"] == settings.CSRF_COOKIE_NAME)
     posts = []  # every POST the frame's scripts send: (path, X-Forum-Frame)
     page.on("request", lambda request: request.method == "POST" and posts.append(
         (request.url.removeprefix(live_server.url), request.headers.get("x-forum-frame"))))
+    frame_cookies = []  # the Cookie header of every load of the frame
+    page.on("request", lambda request: "/embed/thread/" in request.url and frame_cookies.append(
+        request.all_headers().get("cookie", "")))
     page.goto(news.url("/story"))
     thread = page.frame_locator(FRAME)
     expect(thread.locator(f"#r{bobs.pk}")).to_contain_text("Bob's view of the budget")
     token_before = thread.locator('meta[name="csrf-token"]').get_attribute("content")
+    # Third-party cookies are blocked in this browser: the forum's first-party cookie never
+    # reached the frame on the news site.
+    assert frame_cookies and first_party_csrf not in frame_cookies[0]
 
     sign_in_through_the_popup(page, "jane")
     expect(thread.locator(".signed-in-as")).to_have_text("Jane Doe")
@@ -148,9 +157,11 @@ def test_a_reader_signs_in_through_the_popup_and_posts_follows_and_flags_in_the_
     in_frame = {c["name"] for c in cookies if c.get("partitionKey")}
     assert {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME} <= in_frame
 
-    # The next visit to the news site's page: still signed in, in the frame.
+    # The next visit to the news site's page: still signed in, in the frame, by the frame's own
+    # session only (the popup's first-party one is not sent into it).
     page.reload()
     expect(page.frame_locator(FRAME).locator(".signed-in-as")).to_have_text("Jane Doe")
+    assert partitioned[0]["value"] in frame_cookies[-1] and first_party[0]["value"] not in frame_cookies[-1]
 
 
 def test_the_forums_own_session_never_reaches_the_frame(open_page, news, story, live_server, make_user):
@@ -319,3 +330,30 @@ def test_a_replayed_jti_is_refused_in_the_frame(open_page, news, story, live_ser
     expect(thread.locator(".js-embed-status")).to_have_text(answers[0].json()["error"])
     assert (User.objects.count(), SsoLink.objects.count(), SsoTokenSeen.objects.count()) == counts
     assert User.objects.get(username="jane").display_name == "Jane Doe"
+
+
+def test_a_nudged_reply_offers_post_it_anyway_in_the_frame(open_page, news, story, live_server, make_user, settings,
+                                                             monkeypatch):
+    """The warning the writer may overrule (the toxicity hook): on the forum its page offers "post
+    it anyway"; the frame cannot show that page, so the box offers it in place."""
+    from forum.moderation import toxicity
+
+    settings.FORUM_MODERATION_HOOKS = ["forum.moderation.toxicity.toxicity"]
+    settings.FORUM_TOXICITY_THRESHOLD = 0.8
+    monkeypatch.setattr(toxicity, "score", lambda text: 0.93)
+    jane = make_user("jane", display_name="Jane Doe")
+    page = open_page()
+    page.goto(news.url("/story"))
+    sign_in_through_the_popup(page, "jane")
+    thread = page.frame_locator(FRAME)
+    thread.locator("details.new-reply > summary").click()
+    form = thread.locator("details.new-reply form.reply-form")
+    form.locator("textarea[name=body]").fill("You are all idiots")
+    form.locator("button[name=post]").click()
+    expect(form.locator(".js-post-error")).to_contain_text("may read as abusive")
+    assert not Reply.objects.filter(author=jane).exists()
+    form.get_by_label("Post it anyway").check()
+    form.locator("button[name=post]").click()
+    expect(thread.locator(".js-live-announce")).to_contain_text("waiting for a moderator")
+    assert Reply.objects.get(author=jane).status == Reply.Status.HELD
+    assert "/embed/thread/" in inner_frame(page).url
