@@ -163,6 +163,13 @@ def test_a_reader_signs_in_through_the_popup_and_posts_follows_and_flags_in_the_
     expect(page.frame_locator(FRAME).locator(".signed-in-as")).to_have_text("Jane Doe")
     assert partitioned[0]["value"] in frame_cookies[-1] and first_party[0]["value"] not in frame_cookies[-1]
 
+    # Signing out in the frame ends the frame's session only (the deletion names the partitioned
+    # cookie); the reader stays signed in on the forum itself.
+    page.frame_locator(FRAME).get_by_role("button", name="Sign out").click()
+    expect(page.frame_locator(FRAME).locator(".js-embed-signin")).to_be_visible()
+    left = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    assert [c["value"] for c in left] == [first_party[0]["value"]]
+
 
 def test_the_forums_own_session_never_reaches_the_frame(open_page, news, story, live_server, make_user):
     """Signed in on the forum itself, the reader still sees a signed-out frame on the news site:
