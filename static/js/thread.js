@@ -162,11 +162,29 @@
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
     })
       .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (body) { throw body; });
+        }
         return response.json();
       })
       .then(function (state) { button.disabled = false; show(button, state); })
-      .catch(function () { button.disabled = false; submitPlainly(button); });
+      .catch(function (refusal) {
+        button.disabled = false;
+        // In the news site's frame the page the form lands on could not be shown: say why here.
+        if (document.body.classList.contains("embed-frame")) refuse(button, (refusal && refusal.error) || document.body.dataset.failed);
+        else submitPlainly(button);
+      });
+  }
+
+  function refuse(button, text) {
+    var note = button.parentNode.querySelector(".js-recommend-error");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "post-error js-recommend-error";
+      note.setAttribute("role", "alert");
+      button.parentNode.appendChild(note);
+    }
+    note.textContent = " " + (text || "");
   }
 
   document.addEventListener("click", function (event) {

@@ -13,7 +13,6 @@ through the partitioned cookies.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -77,9 +76,10 @@ def sign_in_through_the_popup(page, username):
 
 
 def test_a_reader_signs_in_through_the_popup_and_posts_follows_and_flags_in_the_frame(
-    open_page, news, story, live_server, make_user
+    open_page, news, story, live_server, make_user, settings
 ):
     article, bobs = story
+    settings.FORUM_RECOMMEND_RATE, settings.FORUM_RECOMMEND_RATE_SECONDS = 1, 3600  # a second Recommend is refused
     jane = make_user("jane", display_name="Jane Doe")
     page = open_page()
     # First, a first-party cookie of the forum's in this browser (the sign-in page's CSRF cookie).
@@ -122,6 +122,15 @@ def test_a_reader_signs_in_through_the_popup_and_posts_follows_and_flags_in_the_
     box.locator("button[name=post]").click()
     expect(thread.locator(f"#r{bobs.pk} ol.replies")).to_contain_text("Jane answers Bob")
     assert Reply.objects.get(author=jane, parent=bobs).body == "Jane answers Bob"
+
+    # Recommend Bob's reply, in place; at once again is too fast: the refusal is said in the frame.
+    recommend = thread.locator(f"#r{bobs.pk} > .reply-card button.js-recommend")
+    recommend.click()
+    expect(recommend).to_have_attribute("aria-pressed", "true")
+    assert Reply.objects.get(pk=bobs.pk).recommend_count == 1
+    recommend.click()
+    expect(thread.locator(f"#r{bobs.pk} .js-recommend-error")).to_contain_text("recommending too fast")
+    assert Reply.objects.get(pk=bobs.pk).recommend_count == 1
 
     # Follow: the frame posts the form and reloads, following.
     thread.locator("form.follow-form button").click()
