@@ -316,7 +316,11 @@
         if (card) card.focus();
         announce(result.body.message);
       })
-      .catch(function () { form.submit(); });  // not JSON, or no network: post the form as ever
+      .catch(function () {  // not JSON, or no network: post the form as ever
+        // In the news site's frame, the pages a failed post lands on refuse to be framed: say so here.
+        if (document.body.classList.contains("embed-frame")) showError(form, document.body.dataset.failed);
+        else form.submit();
+      });
   }
 
   document.addEventListener("submit", function (event) {

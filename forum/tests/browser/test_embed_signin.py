@@ -373,3 +373,13 @@ def test_a_nudged_reply_offers_post_it_anyway_in_the_frame(open_page, news, stor
     expect(thread.locator(".js-live-announce")).to_contain_text("waiting for a moderator")
     assert Reply.objects.get(author=jane).status == Reply.Status.HELD
     assert "/embed/thread/" in inner_frame(page).url
+
+    # The browser loses the frame's cookies (cleared, expired): the next post fails Django's CSRF
+    # check with a page, not JSON. The frame says so, and stays (the page would refuse framing).
+    page.context.clear_cookies()
+    expect(form.locator("textarea[name=body]")).to_be_visible()  # the box stays open, emptied
+    form.locator("textarea[name=body]").fill("Posted after the cookies went")
+    form.locator("button[name=post]").click()
+    expect(form.locator(".js-post-error")).to_contain_text("did not work")
+    assert "/embed/thread/" in inner_frame(page).url
+    assert Reply.objects.filter(author=jane).count() == 1
