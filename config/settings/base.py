@@ -329,7 +329,7 @@ FORUM_WATCHED_WORDS = {
 }
 
 # --- Signing in inside the embedded frame, and single sign-on (issue 16) -------------------------
-# accounts/embed_views.py, accounts/sso/, config/embed_cookies.py; docs/embed-signin.md.
+# accounts/embed_views.py, accounts/sso/, config/embed_cookies.py; docs/embed.md.
 # The news sites that may sign their readers in, as JSON: {"kid": {"alg": "HS256", "secret":
 # "..."}} or {"kid": {"alg": "RS256", "public_key": "PEM"}}. Empty: single sign-on is off.
 # Checked at start-up (accounts.checks): bad JSON or an unknown alg stops the start.

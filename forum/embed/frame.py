@@ -21,12 +21,6 @@ from forum.threads.views import Layout
 
 from .addresses import listed_origins, origin_of
 
-# The other half of issue 16 (the sign-in helpers' views): the popup that signs a reader in
-# first-party, and the exchanges that give the frame its own session.
-SIGNIN_PATH = "/embed/signin/"
-SESSION_PATH = "/embed/session/"
-SSO_PATH = "/embed/sso/"
-
 
 def thread_url(page_url: str) -> str:
     """The frame's address for the page at `page_url` (normalised)."""
@@ -40,9 +34,11 @@ def _extra(article) -> dict:
             "parent_origin": origin_of(article.page_url),
             "page_url": article.page_url,
             "article_url": article.get_absolute_url(),
-            "signin_url": SIGNIN_PATH,
-            "session_url": SESSION_PATH,
-            "sso_url": SSO_PATH,
+            # The popup that signs a reader in first-party, and the exchanges that give the frame
+            # its own session (accounts.embed_views).
+            "signin_url": reverse("embed_accounts:signin"),
+            "session_url": reverse("embed_accounts:session"),
+            "sso_url": reverse("embed_accounts:sso"),
         }
     }
 

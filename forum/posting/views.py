@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.embed_cookies import is_frame_request
 from forum import mentions, policy
 from forum.conf import forum_settings
+from forum.embed import frame as embed_frame
 from forum.errors import Forbidden, ForumError, Nudged
 from forum.rendering import render_markdown, stored_html
 from forum.syndication import meta as page_meta
@@ -106,7 +108,12 @@ def _posted_json(request, new, parent, sort: str) -> JsonResponse:
 
 
 def _refused_json(error_message: str, status: int, *, nudged: bool = False) -> JsonResponse:
-    return JsonResponse({"error": error_message, "nudged": nudged}, status=status)
+    answer = {"error": error_message, "nudged": nudged}
+    if nudged:
+        # The box thread.js adds to the form in place (the embedded frame cannot show the page
+        # that offers it): the words of templates/forum/includes/_reply_form.html's.
+        answer["post_anyway"] = _("Post it anyway: a moderator will read it before it appears")
+    return JsonResponse(answer, status=status)
 
 
 # --- end where a posted reply lands --------------------------------------------------------------
@@ -182,6 +189,10 @@ def reply(request, slug, parent_pk=None):
         return _posted_json(request, new, parent, sort)
     if new.status == new.Status.HELD:
         messages.info(request, _("Thanks: your reply is waiting for a moderator before others can see it."))
+    if is_frame_request(request) and article.page_url:
+        # Posted by a form inside the news site's frame (its script's fallback): back to the
+        # frame at the new reply, since the article page refuses to be framed.
+        return redirect(embed_frame.thread_url(article.page_url) + f"#r{new.pk}")
     return redirect(reply_in_thread_url(new, sort))
 
 

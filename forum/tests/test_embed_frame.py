@@ -172,3 +172,29 @@ def test_the_frame_costs_the_same_queries_at_50_replies_as_at_5000(
             responses.append(client.get(frame_url(path, page=page, sort=sort)))
     assert {response.status_code for response in responses} == {200}
     assert "Continue this thread" in responses[0].content.decode()
+
+
+def test_a_reply_a_form_posts_inside_the_frame_lands_back_in_the_frame(client, embedded, make_user):
+    """The frame's script posts replies in place; should it fall back to posting the form, the
+    frame is navigated, and the article page (which refuses framing) would show nothing."""
+    from forum.threads.models import Reply
+
+    article = embedded()
+    client.force_login(make_user("writer"))
+    url = reverse("forum:reply_top", args=[article.slug])
+    framed = client.post(url, {"body": "From the frame"}, headers={"Sec-Fetch-Dest": "iframe"})
+    new = Reply.objects.get()
+    assert framed.status_code == 302
+    assert framed["Location"] == frame_url().replace("https://news.example/story",
+                                                      "https%3A%2F%2Fnews.example%2Fstory") + f"#r{new.pk}"
+    # On the forum itself the reply lands on the article page as ever.
+    plain = client.post(url, {"body": "On the forum"})
+    assert plain.status_code == 302 and plain["Location"].startswith(article.get_absolute_url())
+
+
+def test_a_reply_posted_in_a_frame_to_an_article_no_site_embeds_lands_on_the_forum(client, make_article, make_user):
+    article = make_article()
+    client.force_login(make_user("writer"))
+    response = client.post(reverse("forum:reply_top", args=[article.slug]), {"body": "Hello"},
+                           headers={"Sec-Fetch-Dest": "iframe"})
+    assert response.status_code == 302 and response["Location"].startswith(article.get_absolute_url())

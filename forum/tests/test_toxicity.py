@@ -69,3 +69,18 @@ def test_the_real_model_nudges_the_seeds_slur_and_passes_a_plain_reply():
     pytest.importorskip("profanity_check")
     assert toxicity.score("Please… You piss all over this website nigga…") > 0.8
     assert toxicity.score("Russia will keep its bases at Tartus and Hmeimim.") < 0.5
+
+
+def test_the_in_place_box_is_told_the_words_of_post_it_anyway(client, make_user, make_article, scored):
+    """thread.js posts with Accept: JSON (the embedded frame cannot show the nudge's page): the
+    answer names the box it adds to the form; nothing is written."""
+    scored(0.93)
+    article = make_article()
+    client.force_login(make_user("writer"))
+    response = client.post(reverse("forum:reply_top", args=[article.slug]), {"body": "You are all idiots"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["nudged"] is True and "may read as abusive" in answer["error"]
+    assert answer["post_anyway"].startswith("Post it anyway")
+    assert not Reply.objects.exists()

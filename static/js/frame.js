@@ -16,6 +16,23 @@
   var signin = document.querySelector(".js-embed-signin");
   var signedIn = body.dataset.signedIn === "true";
 
+  // Every request the frame's scripts make to the forum (thread.js's reply box, preview and
+  // Recommend; this file's forms and sign-in) says it comes from the frame, so the forum's
+  // ordinary views answer it with the frame's partitioned cookies (config/embed_cookies.py):
+  // a first-party cookie set here would be dropped by a browser blocking third-party cookies,
+  // and the CSRF and messages cookies must stay in the frame's own jar.
+  var plainFetch = window.fetch;
+  window.fetch = function (resource, options) {
+    var isRequest = typeof Request !== "undefined" && resource instanceof Request;
+    var url = new URL(isRequest ? resource.url : resource, location.href);
+    if (url.origin !== location.origin) return plainFetch.apply(window, arguments);
+    var marked = Object.assign({}, options);
+    var headers = new Headers(marked.headers || (isRequest ? resource.headers : undefined));
+    headers.set("X-Forum-Frame", "1");
+    marked.headers = headers;
+    return plainFetch.call(window, resource, marked);
+  };
+
   function say(text) {
     if (!status) return;
     status.textContent = text || "";
@@ -73,6 +90,13 @@
   function failed() {
     return body.dataset.failed || (signin && signin.dataset.failed) || "";
   }
+  // The words of a refusal the forum answered with (its page's error, or alert), if any.
+  function refusalOf(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var alert = page.querySelector("main .form-errors, main [role=alert], main .errorlist, main .refusal");
+    return alert ? alert.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
   document.addEventListener("submit", function (event) {
     if (event.defaultPrevented) return;  // thread.js posts replies in place
     var form = event.target;
@@ -84,12 +108,45 @@
     event.preventDefault();
     var data;
     try { data = new FormData(form, event.submitter); } catch (error) { data = new FormData(form); }
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    // The redirect is not followed: the page it leads to would show (and so use up) the message
+    // the forum keeps for the reader ("Thank you: the moderators will look at it"), which the
+    // reloaded frame shows instead.
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        if (response.ok) window.location.reload(); else say(failed());
+        if (response.ok || response.type === "opaqueredirect") { window.location.reload(); return; }
+        return response.text().then(function (html) { say(refusalOf(html) || failed()); });
       })
       .catch(function () { say(failed()); });
   });
+
+  // Flag: the forum's flag form, put under the reply in the frame (the flag page cannot be framed).
+  function openFlagBox(link) {
+    var card = link.closest(".reply-card");
+    var existing = card && card.parentNode.querySelector(":scope > .inline-flag");
+    if (existing) { existing.querySelector("input, textarea").focus(); return; }
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html").querySelector("form.flag-form");
+        if (!found || !card) { window.open(link.href, "_blank", "noopener"); return; }
+        var box = document.createElement("div");
+        box.className = "inline-flag";
+        var form = document.importNode(found, true);
+        form.action = link.href;  // the page's form posts to its own address
+        box.appendChild(form);
+        card.insertAdjacentElement("afterend", box);
+        form.querySelector("input, textarea").focus();
+      })
+      .catch(function () { window.open(link.href, "_blank", "noopener"); });
+  }
+  if (signedIn) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.js-flag");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      openFlagBox(link);
+    }, true);  // before the link handler above gives the link a new tab
+  }
 
   // Signing in ---------------------------------------------------------------------------------
   function csrfToken() {
@@ -130,7 +187,7 @@
     // open the reply page, which the frame cannot show).
     document.addEventListener("click", function (event) {
       if (!event.target.closest) return;
-      var wants = event.target.closest("a.js-reply, a.recommend, .new-reply > a");
+      var wants = event.target.closest("a.js-reply, a.recommend, a.js-flag, .new-reply > a");
       if (!wants) return;
       event.preventDefault();
       event.stopPropagation();
@@ -141,7 +198,7 @@
       if (event.origin !== location.origin) return;
       var data = event.data;
       if (!data || data.type !== "forum:signin" || typeof data.code !== "string") return;
-      if (popup && event.source !== popup) return;
+      if (!popup || event.source !== popup) return;  // only the window this frame opened
       var form = new FormData();
       form.append("code", data.code);
       exchange(signin.dataset.sessionUrl, form, {}).then(done, function () { say(signinFailed()); });

@@ -25,7 +25,7 @@ var interpolate = window.interpolate || function (format, values, named) {
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var form = page.querySelector("form.reply-form");
-        if (!form) { window.location.href = link.href; return; }
+        if (!form) { leaveFor(link.href); return; }
         var box = document.createElement("div");
         box.className = "inline-reply";
         box.dataset.href = link.href;
@@ -37,7 +37,14 @@ var interpolate = window.interpolate || function (format, values, named) {
         textarea.focus();
         textarea.setSelectionRange(textarea.value.length, textarea.value.length);
       })
-      .catch(function () { window.location.href = link.href; });
+      .catch(function () { leaveFor(link.href); });
+  }
+
+  // The reply page (it says why the reader may not answer). In the news site's frame (forum.embed)
+  // it opens in a new tab: the forum's pages refuse to be framed.
+  function leaveFor(url) {
+    if (document.body.classList.contains("embed-frame")) window.open(url, "_blank", "noopener");
+    else window.location.href = url;
   }
 
   // Preview in place, through the same renderer the reply gets when posted.
@@ -162,11 +169,29 @@ var interpolate = window.interpolate || function (format, values, named) {
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
     })
       .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (body) { throw body; });
+        }
         return response.json();
       })
       .then(function (state) { button.disabled = false; show(button, state); })
-      .catch(function () { button.disabled = false; submitPlainly(button); });
+      .catch(function (refusal) {
+        button.disabled = false;
+        // In the news site's frame the page the form lands on could not be shown: say why here.
+        if (document.body.classList.contains("embed-frame")) refuse(button, (refusal && refusal.error) || document.body.dataset.failed);
+        else submitPlainly(button);
+      });
+  }
+
+  function refuse(button, text) {
+    var note = button.parentNode.querySelector(".js-recommend-error");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "post-error js-recommend-error";
+      note.setAttribute("role", "alert");
+      button.parentNode.appendChild(note);
+    }
+    note.textContent = " " + (text || "");
   }
 
   document.addEventListener("click", function (event) {
@@ -204,6 +229,29 @@ var interpolate = window.interpolate || function (format, values, named) {
       form.insertBefore(box, form.firstChild);
     }
     box.textContent = text;
+  }
+
+  // The reply form's "post it anyway" box (templates/forum/includes/_reply_form.html), its words
+  // from the server's answer. False when the answer names none: the page offers it then.
+  var nudges = 0;
+  function offerPostAnyway(form, label) {
+    if (!label) return false;
+    if (form.querySelector("[name=post_anyway]")) return true;
+    nudges += 1;
+    var line = document.createElement("p");
+    line.className = "checkbox nudge";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "post_anyway";
+    box.id = "post-anyway-in-place-" + nudges;
+    var text = document.createElement("label");
+    text.htmlFor = box.id;
+    text.textContent = label;
+    line.appendChild(box);
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(text);
+    form.querySelector(".form-actions").insertAdjacentElement("beforebegin", line);
+    return true;
   }
 
   function place(result) {
@@ -249,12 +297,18 @@ var interpolate = window.interpolate || function (format, values, named) {
       })
       .then(function (result) {
         if (!result.ok) {
-          if (result.body.nudged) { form.submit(); return; }  // the page offers "post it anyway"
+          if (result.body.nudged) {  // offer "post it anyway" in place (in a frame, the page could not show)
+            if (!offerPostAnyway(form, result.body.post_anyway)) { form.submit(); return; }
+          }
           showError(form, result.body.error);
           return;
         }
         var item = place(result.body);
-        if (!item) { window.location.href = result.body.url; return; }
+        if (!item) {  // its place is not on this page: go to it (the frame shows it on reload)
+          if (document.body.classList.contains("embed-frame")) window.location.reload();
+          else window.location.href = result.body.url;
+          return;
+        }
         shown += 1;  // the reader's own reply is no news to them
         var inline = form.closest(".inline-reply");
         if (inline) inline.remove();
@@ -269,7 +323,11 @@ var interpolate = window.interpolate || function (format, values, named) {
         if (card) card.focus();
         announce(result.body.message);
       })
-      .catch(function () { form.submit(); });  // not JSON, or no network: post the form as ever
+      .catch(function () {  // not JSON, or no network: post the form as ever
+        // In the news site's frame, the pages a failed post lands on refuse to be framed: say so here.
+        if (document.body.classList.contains("embed-frame")) showError(form, document.body.dataset.failed);
+        else form.submit();
+      });
   }
 
   document.addEventListener("submit", function (event) {
