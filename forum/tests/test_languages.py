@@ -207,7 +207,7 @@ def test_an_english_article_reads_left_to_right_in_the_arabic_interface_and_the_
     """`lang` does not set a direction: without `dir` the English text took the page's rtl, its full
     stops at the start of the lines. The byline's "By" and the date are the interface's words, so
     they sit outside the article's `lang`."""
-    article = make_article(language="en", byline="Jane Doe", standfirst="What happened.")
+    article = make_article(language="en", byline="Jane Doe", standfirst="What happened.", source="FRANCE 24")
     page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert _html_tag(page) == '<html lang="ar" dir="rtl">'
     for part in ("<h1", '<p class="standfirst"', '<div class="story-body"'):
@@ -217,6 +217,8 @@ def test_an_english_article_reads_left_to_right_in_the_arabic_interface_and_the_
     assert "Jane Doe" in story.group(2)
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert '<h2 lang="en" dir="ltr">' in home
+    # The source's name is isolated (dir), so the date's day number beside it stays with the date.
+    assert '<span class="source" lang="en" dir="ltr">FRANCE 24</span>' in home
 
 
 def test_an_arabic_article_reads_right_to_left_in_the_english_interface(client, make_article):

@@ -76,6 +76,17 @@ def test_the_article_page_in_arabic_reads_right_to_left_with_the_thread_mirrored
     screenshot(page, "article-ar-desktop")
 
 
+def test_in_arabic_the_home_page_shows_each_articles_source_before_its_date(open_page, seeded):
+    """Right to left, the source comes first (on the right), then the date. Without isolation the
+    day's number joined the source's left-to-right run: "11 · FRANCE 24 ديسمبر 2017"."""
+    page = _in(open_page, "ar")
+    page.goto("/")
+    meta = page.locator(".article-item .meta", has=page.locator("time")).first
+    source, date = meta.locator(".source").bounding_box(), meta.locator("time").bounding_box()
+    # The date's box lies wholly left of the source: its day number was not pulled across.
+    assert date["x"] + date["width"] <= source["x"]
+
+
 def test_a_reply_written_in_arabic_reads_right_to_left_in_an_english_page(open_page, seeded, make_user):
     from forum.posting import services as posting
     from forum.threads.models import Article
