@@ -127,7 +127,7 @@ def test_a_reader_signs_in_through_the_popup_and_the_frame_gets_its_own_session(
     popup.wait_for_url("**/accounts/login/?next=/embed/signin/")
     popup.get_by_label("Login:").fill("jane")
     popup.get_by_label("Password:").fill(PASSWORD)
-    popup.locator("form button[type=submit]").click()
+    popup.locator("main form button[type=submit]").click()  # not the footer's language form
     popup.wait_for_event("close")  # it handed the code over and closed itself
 
     frame.locator("body[data-exchanged='jane'][data-after='jane']").wait_for()
@@ -153,7 +153,7 @@ def test_the_forums_own_cookie_never_reaches_the_frame(context, news_site, live_
     forum.goto(f"{live_server.url}/accounts/login/")
     forum.get_by_label("Login:").fill("jane")
     forum.get_by_label("Password:").fill(PASSWORD)
-    forum.locator("form button[type=submit]").click()
+    forum.locator("main form button[type=submit]").click()  # not the footer's language form
     forum.wait_for_url(f"{live_server.url}/")
     page = context.new_page()
     page.goto(news_site)
