@@ -192,13 +192,40 @@ def test_article_and_reply_text_carry_their_own_language_whatever_the_interface(
     reply = make_reply(article=article, body="مرحبا بكم")
     page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert _html_tag(page) == '<html lang="en" dir="ltr">'
-    assert '<article class="story" lang="fr">' in page
+    assert '<h1 lang="fr" dir="ltr">' in page and '<div class="story-body" lang="fr" dir="ltr">' in page
     body = re.search(rf'id="r{reply.pk}".*?<div class="reply-body"([^>]*)>', page, re.S).group(1)
     assert body == ' lang="fr" dir="auto"'
     # The reply's own page and its card too, in Arabic.
     own = client.get(reply.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert _html_tag(own) == '<html lang="ar" dir="rtl">'
     assert '<div class="reply-body" lang="fr" dir="auto">' in own
+
+
+def test_an_english_article_reads_left_to_right_in_the_arabic_interface_and_the_interface_keeps_its_language(
+    client, make_article
+):
+    """`lang` does not set a direction: without `dir` the English text took the page's rtl, its full
+    stops at the start of the lines. The byline's "By" and the date are the interface's words, so
+    they sit outside the article's `lang`."""
+    article = make_article(language="en", byline="Jane Doe", standfirst="What happened.", source="FRANCE 24")
+    page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert _html_tag(page) == '<html lang="ar" dir="rtl">'
+    for part in ("<h1", '<p class="standfirst"', '<div class="story-body"'):
+        assert f'{part} lang="en" dir="ltr">' in page
+    story = re.search(r'<article class="story"([^>]*)>.*?<p class="meta">(.*?)</p>', page, re.S)
+    assert story.group(1) == ""  # the meta line (in Arabic) is not marked as English
+    assert "Jane Doe" in story.group(2)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<h2 lang="en" dir="ltr">' in home
+    # The source's name is isolated (dir), so the date's day number beside it stays with the date.
+    assert '<span class="source" lang="en" dir="ltr">FRANCE 24</span>' in home
+
+
+def test_an_arabic_article_reads_right_to_left_in_the_english_interface(client, make_article):
+    article = make_article(language="ar", title="انسحاب")
+    page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _html_tag(page) == '<html lang="en" dir="ltr">'
+    assert '<h1 lang="ar" dir="rtl">انسحاب</h1>' in page
 
 
 def test_the_seed_articles_are_english(seeded):

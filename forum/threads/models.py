@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -102,6 +103,16 @@ class Article(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def direction(self) -> str:
+        """The `dir` of the article's own text. `lang` alone does not set the direction: an English
+        article in the Arabic interface would inherit the page's rtl, its full stops jumping to the
+        wrong end of each line. A code Django does not know leaves it to the browser ("auto")."""
+        try:
+            return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        except KeyError:
+            return "auto"
 
     @property
     def closes_on(self):

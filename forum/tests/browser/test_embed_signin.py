@@ -71,7 +71,7 @@ def sign_in_through_the_popup(page, username):
     popup.get_by_label("Login:").fill(username)
     popup.get_by_label("Password:").fill(PASSWORD)
     with popup.expect_event("close"):  # it hands the code over and closes itself
-        popup.locator("form button[type=submit]").click()
+        popup.locator("main form button[type=submit]").click()
     expect(thread.locator("body[data-signed-in=true] .signed-in-as")).to_be_visible()
 
 
@@ -188,7 +188,7 @@ def test_the_forums_own_session_never_reaches_the_frame(open_page, news, story, 
     forum.goto(f"{live_server.url}/accounts/login/")
     forum.get_by_label("Login:").fill("jane")
     forum.get_by_label("Password:").fill(PASSWORD)
-    forum.locator("form button[type=submit]").click()
+    forum.locator("main form button[type=submit]").click()
     forum.wait_for_url(f"{live_server.url}/")
     expect(forum.locator(".signed-in-as")).to_be_visible()
 

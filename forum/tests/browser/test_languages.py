@@ -43,7 +43,7 @@ def test_the_article_page_in_french_reads_left_to_right(open_page, seeded):
     page.goto(THREAD)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
-    expect(page.locator("article.story")).to_have_attribute("lang", "en")  # the seed is English
+    expect(page.locator("article.story .story-body")).to_have_attribute("lang", "en")  # the seed is English
     expect(page.locator(f"#r{answer.pk} > .reply-card .reply-body")).to_have_attribute("dir", "auto")
     outer, inner = _boxes(page, parent, answer)
     assert inner["x"] > outer["x"] + 8  # indented from the left
@@ -57,7 +57,7 @@ def test_the_article_page_in_arabic_reads_right_to_left_with_the_thread_mirrored
     page.goto(THREAD)
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.locator("article.story")).to_have_attribute("lang", "en")
+    expect(page.locator("article.story .story-body")).to_have_attribute("lang", "en")
     outer, inner = _boxes(page, parent, answer)
     # The answer's box ends left of its parent's right edge: the indentation is on the right...
     assert inner["x"] + inner["width"] < outer["x"] + outer["width"] - 8
@@ -66,11 +66,25 @@ def test_the_article_page_in_arabic_reads_right_to_left_with_the_thread_mirrored
     assert replies.evaluate("element => getComputedStyle(element).borderRightStyle") == "solid"
     assert replies.evaluate("element => getComputedStyle(element).borderLeftStyle") == "none"
     # The seed's English text still reads left to right inside the Arabic page.
-    assert page.locator("article.story").evaluate("element => getComputedStyle(element).direction") == "rtl"
+    for part in ("h1", ".story-body"):
+        assert page.locator(f"article.story {part}").evaluate("element => getComputedStyle(element).direction") == "ltr"
+    # The byline and date are the interface's words: they read right to left.
+    assert page.locator("article.story .meta").evaluate("element => getComputedStyle(element).direction") == "rtl"
     body = page.locator(f"#r{answer.pk} > .reply-card .reply-body")
     assert body.evaluate("element => element.matches(':dir(ltr)')")
     page.locator(f"#r{parent.pk}").evaluate("element => element.scrollIntoView()")
     screenshot(page, "article-ar-desktop")
+
+
+def test_in_arabic_the_home_page_shows_each_articles_source_before_its_date(open_page, seeded):
+    """Right to left, the source comes first (on the right), then the date. Without isolation the
+    day's number joined the source's left-to-right run: "11 · FRANCE 24 ديسمبر 2017"."""
+    page = _in(open_page, "ar")
+    page.goto("/")
+    meta = page.locator(".article-item .meta", has=page.locator("time")).first
+    source, date = meta.locator(".source").bounding_box(), meta.locator("time").bounding_box()
+    # The date's box lies wholly left of the source: its day number was not pulled across.
+    assert date["x"] + date["width"] <= source["x"]
 
 
 def test_a_reply_written_in_arabic_reads_right_to_left_in_an_english_page(open_page, seeded, make_user):

@@ -58,7 +58,11 @@ def show_queue(open_page, viewport, make_user, make_moderator, **_):
     page.goto("/moderation/")
     expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
     # The flagged reply, not the held seed replies above it: those are held for their slurs.
-    page.locator("section.queue-entry", has_text="Buy my tank posters.").evaluate("element => element.scrollIntoView()")
+    entry = page.locator("section.queue-entry", has_text="Buy my tank posters.")
+    entry.evaluate("element => element.scrollIntoView()")
+    # "now (24 Nov…)", not "now(24 Nov…)": the time link is a flex box, which drops the space.
+    ago, exact = entry.locator(".reply-time time").last.bounding_box(), entry.locator(".reply-time .exact").last.bounding_box()
+    assert exact["x"] >= ago["x"] + ago["width"] + 2
     return page
 
 
