@@ -243,7 +243,7 @@ def test_english_says_one_reply_and_two_replies(client, make_article, make_reply
     assert "(1 reply)" in client.get(article.get_absolute_url()).content.decode()
     make_reply(article=article, parent=first)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "(2 replies)" in page and "1 reply</summary>" in page
+    assert "(2 replies)" in page and "Hide 1 reply</span>" in page and "Show 1 reply</span>" in page
 
 
 ARABIC_FORMS = ["0 ردود (صفر)", "ردّ واحد", "ردّان", "%(count)s ردود", "%(count)s ردًّا", "%(count)s ردّ"]
@@ -261,7 +261,8 @@ def arabic_catalog(tmp_path, settings):
         shipped = read_po(source)
     catalog = Catalog(locale="ar")
     catalog.mime_headers = shipped.mime_headers
-    catalog.add(("%(count)s reply", "%(count)s replies"), tuple(ARABIC_FORMS))  # the presenters'
+    catalog.add(("%(count)s reply", "%(count)s replies"), tuple(ARABIC_FORMS))
+    catalog.add(("Hide %(count)s reply", "Hide %(count)s replies"), tuple(f"H {form}" for form in ARABIC_FORMS))  # the presenters'
     catalog.add(("%(counter)s reply", "%(counter)s replies"),  # the templates' {% blocktranslate count %}
                 tuple(form.replace("%(count)s", "%(counter)s") for form in ARABIC_FORMS))
     folder = tmp_path / "ar" / "LC_MESSAGES"
@@ -280,14 +281,14 @@ def test_arabic_has_six_plural_forms_chosen_by_its_rule(arabic_catalog, client, 
         for count, form in [(0, 0), (1, 1), (2, 2), (7, 3), (11, 4), (100, 5)]:
             item = presenters.ThreadItem(reply=None, closes=[], has_children=True, descendant_total=count,
                                          body_html="", placeholder="")
-            assert item.replies_label == ARABIC_FORMS[form] % {"count": count}
+            assert item.toggle_labels[0] == f"H {ARABIC_FORMS[form]}" % {"count": count}
     article = make_article()
     first = make_reply(article=article)
     for _ in range(2):
         make_reply(article=article, parent=first)
     page = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert f"({ARABIC_FORMS[3] % {'count': 3}})" in page
-    assert f"{ARABIC_FORMS[2]}</summary>" in page
+    assert f"H {ARABIC_FORMS[2]}</span>" in page
 
 
 def test_times_keep_iso_in_the_markup_and_follow_the_language_in_the_text(client, make_article, make_reply):

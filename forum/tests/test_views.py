@@ -63,7 +63,7 @@ def test_branches_collapse_without_javascript_and_say_how_many_replies(client, m
     make_reply(article=article, body="second root")
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('<details class="branch" open>') == 2
-    assert "2 replies</summary>" in page and "1 reply</summary>" in page
+    assert "Hide 2 replies</span>" in page and "Show 1 reply</span></summary>" in page
     # Nesting follows the tree: the grandchild's list sits inside the child's, inside the root's.
     assert re.search(r"root.*<ol class=\"replies\">.*child.*<ol class=\"replies\">.*grandchild.*</ol>.*</ol>.*second root", page, re.S)
 
