@@ -88,8 +88,9 @@ def is_popup_request(request) -> bool:
 
 
 class EmbedCookiesMiddleware:
-    """Inside SessionMiddleware and CsrfViewMiddleware (it sees the cookies they set), and
-    inside SecurityMiddleware (whose Cross-Origin-Opener-Policy only fills a header not set)."""
+    """Listed before SessionMiddleware and CsrfViewMiddleware, so it sees the cookies their
+    answers set, and after SecurityMiddleware, whose Cross-Origin-Opener-Policy only fills a
+    header not set yet."""
 
     def __init__(self, get_response):
         self.get_response = get_response

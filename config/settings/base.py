@@ -67,8 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and messages middleware: it sees the cookies and Vary they set.
     "forum.http_cache.CacheControlMiddleware",
-    # Inside the session and CSRF middleware's answers: the embedded frame's cookies made
-    # partitioned, and the sign-in popup kept in touch with its opener (config/embed_cookies.py).
+    # Outside the session and CSRF middleware too, so it sees their cookies: the embedded frame's
+    # made partitioned, and the sign-in popup kept in touch with its opener (config/embed_cookies.py).
     "config.embed_cookies.EmbedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the cookie set_language writes (the footer's switcher), then
