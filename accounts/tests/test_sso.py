@@ -101,6 +101,20 @@ def test_a_token_counts_as_a_fresh_sign_in_for_an_account_without_a_password():
     assert response.context["fresh"] is True and response.context["needs_password"] is False
 
 
+def test_deleting_the_account_removes_its_link_and_a_later_token_starts_afresh():
+    from forum.privacy.deletion import anonymise
+
+    post_token(make_token(username="jane", name="Jane Doe"))
+    jane = User.objects.get(username="jane")
+    anonymise(jane)
+    assert not SsoLink.objects.exists()
+    jane.refresh_from_db()
+    assert jane.username.startswith("deleted-") and not jane.is_active
+    # The site still knows the reader: their next token makes a new account, not the deleted one.
+    response = post_token(make_token(username="jane", name="Jane Doe"))
+    assert response.status_code == 200 and SsoLink.objects.get().user_id != jane.pk
+
+
 def test_an_rs256_token_signs_in():
     response = post_token(make_token(kid="news-rsa", key=RSA_KEY, alg="RS256", username="robin"))
     assert response.status_code == 200, response.content

@@ -54,6 +54,7 @@ PERSONAL_ROWS = [
     ("usersessions.UserSession", "user"),
     ("mfa.Authenticator", "user"),
     ("accounts.SsoLink", "user"),
+    ("accounts.EmbedSigninCode", "user"),
     ("forum.ArticleFollow", "user"),
     ("forum.ArticleVisit", "user"),
     ("forum.DataExport", "user"),
