@@ -30,7 +30,7 @@ def jinja_to_python(source: str) -> str:
     """The gettext calls of the Jinja2 template `source`, as Python, each on its template line:
     `_("…")`, `ngettext(…)` and the like, and the plain strings looked up as `t["…"]`
     (forum.jinja_env)."""
-    env = Environment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # parsed, never rendered
     lines = [""] * (source.count("\n") + 1)
     for lookup in env.parse(source).find_all(nodes.Getitem):
         if isinstance(lookup.node, nodes.Name) and lookup.node.name == "t" and isinstance(lookup.arg, nodes.Const) \
