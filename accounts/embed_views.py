@@ -72,7 +72,7 @@ def session(request):
 def sso_session(request):
     """A news site's signed token (accounts.sso) for a session: `token` as a form field or JSON."""
     try:
-        claims = sso.verify(_field(request, "token"))
+        claims = sso.verify(_field(request, "token"), audience=f"{request.scheme}://{request.get_host()}")
         user = sso_services.sign_in(claims=claims, now=timezone.now())
     except sso.SsoRefused as refusal:
         return _error(refusal.message, refusal.status)

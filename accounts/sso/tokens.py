@@ -49,9 +49,11 @@ class Claims:
     username: str = ""
 
 
-def verify(token, *, now: float | None = None) -> Claims:
+def verify(token, *, now: float | None = None, audience: str = "") -> Claims:
     """The claims of a valid, unexpired token signed with a configured key. Raises SsoRefused.
-    Writes nothing: whether its jti was seen is the services' question, under a constraint."""
+    Writes nothing: whether its jti was seen is the services' question, under a constraint.
+    `audience` is the forum's origin: a token with an `aud` claim must name it, so a token the
+    site signed with the same key for another service does not sign anyone in here."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise SsoRefused(_("No sign-in token was sent, or it is too long."))
     try:
@@ -79,7 +81,16 @@ def verify(token, *, now: float | None = None) -> Claims:
         raise SsoRefused(_("The sign-in token's signature is not valid.")) from None
     except jwt.PyJWTError as error:
         raise SsoRefused(_("The sign-in token cannot be read: %(error)s") % {"error": error}) from None
+    _check_audience(payload.get("aud"), audience)
     return _claims(kid, payload, now)
+
+
+def _check_audience(aud, audience: str) -> None:
+    if aud is None:
+        return
+    named = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+    if not audience or audience.rstrip("/") not in [str(value).rstrip("/") for value in named]:
+        raise SsoRefused(_("The sign-in token is meant for another service (its aud claim does not name this forum)."))
 
 
 def _decode_at(token: str, key: sso_keys.Key, now: float) -> dict:

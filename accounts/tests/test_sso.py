@@ -115,6 +115,18 @@ def test_deleting_the_account_removes_its_link_and_a_later_token_starts_afresh()
     assert response.status_code == 200 and SsoLink.objects.get().user_id != jane.pk
 
 
+def test_a_token_naming_this_forum_as_its_audience_signs_in():
+    assert post_token(make_token(aud="http://testserver")).status_code == 200
+    assert post_token(make_token(sub="reader-2", aud=["https://api.news.example", "http://testserver/"])).status_code == 200
+
+
+def test_a_token_meant_for_another_service_is_refused_and_writes_nothing():
+    before = rows()
+    response = post_token(make_token(aud="https://api.news.example"))
+    assert response.status_code == 400 and "another service" in response.json()["error"]
+    assert rows() == before
+
+
 def test_an_rs256_token_signs_in():
     response = post_token(make_token(kid="news-rsa", key=RSA_KEY, alg="RS256", username="robin"))
     assert response.status_code == 200, response.content

@@ -147,5 +147,5 @@ def _permalinked(parts):
 
 
 def _bounded(raw: str | None, default: int) -> int:
-    return min(default, int(raw)) if raw and raw.isdigit() and int(raw) > 0 else default
+    return min(default, int(raw)) if raw and raw.isascii() and raw.isdigit() and int(raw) > 0 else default
 

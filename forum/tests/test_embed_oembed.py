@@ -46,6 +46,12 @@ def test_maxwidth_and_maxheight_are_honoured(client, exchange):
     assert (data["width"], data["height"]) == (320, 200) and 'width="320" height="200"' in data["html"]
 
 
+@pytest.mark.parametrize("size", ["²", "-5", "0", "1e3", "abc"])
+def test_a_size_that_is_not_a_whole_number_falls_back_to_the_default(client, exchange, size):
+    response = oembed(client, absolute_url(exchange[1].get_absolute_url()), maxwidth=size, maxheight=size)
+    assert response.status_code == 200 and (response.json()["width"], response.json()["height"]) == (600, 400)
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -212,7 +212,9 @@
   }
   if (sso) {
     window.history.replaceState(null, "", location.pathname + location.search);
-    if (!signedIn && signin) {
+    // Only inside a frame, which frame-ancestors allows on the listed sites alone: opened as a
+    // page of its own, a link carrying someone else's token would sign the reader in as them.
+    if (!signedIn && signin && window.top !== window) {
       exchange(signin.dataset.ssoUrl, JSON.stringify({ token: sso }), { "Content-Type": "application/json" })
         .then(done, function () { say(signinFailed()); });
     }

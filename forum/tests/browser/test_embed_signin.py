@@ -296,6 +296,22 @@ def test_a_news_sites_token_signs_the_reader_in_and_they_post_from_the_frame(
     assert answers[0].status == 400 and SsoLink.objects.count() == 1
 
 
+def test_a_link_to_the_frame_with_someones_token_signs_nobody_in(open_page, news, story, live_server, sso_keys):
+    """Opened as a page of its own (a link in a mail, say), the frame's address with another
+    reader's token in its fragment exchanges nothing: only a frame on a listed site does."""
+    from urllib.parse import quote
+
+    from accounts.models import SsoLink, SsoTokenSeen
+
+    page = open_page()
+    answers = []
+    page.on("response", lambda response: "/embed/sso/" in response.url and answers.append(response))
+    page.goto(f"{live_server.url}/embed/thread/?url={quote(news.url('/story'), safe='')}#sso={sso_token()}")
+    expect(page.locator(".js-embed-signin")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert answers == [] and not SsoLink.objects.exists() and not SsoTokenSeen.objects.exists()
+
+
 def _refused_tokens():
     import time
 
