@@ -292,7 +292,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
 # Names nobody may sign up as, besides accounts.names.ROLE_NAMES: the authors of the articles.
-ACCOUNTS_RESERVED_NAME_SOURCES = ["forum.threads.selectors.byline_names"]
+ACCOUNTS_RESERVED_NAME_SOURCES = ["forum.threads.bylines.byline_names"]
 
 # Forum. forum/conf.py holds every FORUM_* setting with its default (the moderation hooks run
 # on every reply among them: FORUM_MODERATION_HOOKS). These may come from the environment; a

@@ -6,7 +6,6 @@ templates print.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -66,19 +65,6 @@ class PageOutOfRange(NotFound):
 
 def article_list():
     return Article.objects.published().with_reply_counts().newest_first()
-
-
-# "Jane Doe and John Roe", "Jane Doe, John Roe & Ann Poe": one name each.
-_BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
-
-
-def byline_names() -> list[str]:
-    """Every name in every article's byline: accounts reserves them (ACCOUNTS_RESERVED_NAME_SOURCES),
-    so nobody can sign up as an author the forum publishes."""
-    names = []
-    for byline in Article.objects.exclude(byline="").values_list("byline", flat=True):
-        names.extend(name for name in _BYLINE_SEPARATORS.split(byline.removeprefix("By ")) if name.strip())
-    return names
 
 
 def article_get(*, slug: str, viewer=None, with_follow: bool = False) -> Article:
